@@ -1,0 +1,64 @@
+"""The Python API: `publish(record, formats)` does what the CLI does, without a shell.
+
+The record is read, cleaned and assembled once; every format renders from that one model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publisher.errors import UsageError
+from publisher.model import Document, Message
+from publisher.pipeline import BuildOptions, build_document
+from publisher.render import FORMATS, Output, RenderOptions, render
+
+ALL_FORMATS = ["json", "html", "md", "docx", "pdf", "jats", "sphinx"]
+
+
+@dataclass
+class PublishResult:
+    document: Document
+    outputs: dict[str, Output] = field(default_factory=dict)
+
+    @property
+    def report(self) -> list[Message]:
+        return self.document.report
+
+    @property
+    def warnings(self) -> list[Message]:
+        return [m for m in self.document.report if m.severity in ("warning", "error")]
+
+
+def parse_formats(spec: str | list[str]) -> list[str]:
+    """`"docx,pdf"` or `["docx", "pdf"]` or `"all"` -> checked, de-duplicated format names."""
+    names = spec.split(",") if isinstance(spec, str) else list(spec)
+    out: list[str] = []
+    for raw in names:
+        name = raw.strip().lower()
+        if name == "all":
+            out.extend(ALL_FORMATS)
+        elif name in FORMATS:
+            out.append(name)
+        elif name:
+            raise UsageError(f"unknown format '{name}' (choose from {', '.join(ALL_FORMATS)} or all)", "--to")
+    if not out:
+        raise UsageError("no output format given", "--to")
+    return list(dict.fromkeys(out))
+
+
+def publish(
+    record: str | Path | bytes,
+    formats: str | list[str] = "json",
+    *,
+    name: str | None = None,
+    build: BuildOptions | None = None,
+    render_options: RenderOptions | None = None,
+) -> PublishResult:
+    """Build the document once and render it to each format (bytes, or files for sphinx)."""
+    wanted = parse_formats(formats)
+    doc = build_document(record, name=name, options=build)
+    result = PublishResult(doc)
+    for fmt in wanted:
+        result.outputs[fmt] = render(doc, fmt, render_options)
+    return result

@@ -1,0 +1,277 @@
+"""Assembly: cleaned generations + outline -> Document (title, abstract, chapters in order).
+
+The outline decides which chapters exist and in which order. Content chapters are matched
+to outline chapters by title; a chapter written twice keeps its more complete version;
+content that matches no outline chapter is dropped; chapters never written are left out
+(or shown as placeholders in draft mode). Everything is renumbered 1..N, N.M, N.M.K.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from publisher.blocks import parse_blocks
+from publisher.clean import Cleaned
+from publisher.clean.base import excerpt, heading
+from publisher.model import Block, Document, Emph, Message, Metadata, Paragraph, Section, Text, iter_blocks
+from publisher.outline import Outline, normalise, similarity, split_keywords, strip_number
+from publisher.reader import Record, SourceLine
+from publisher.tables import CAPTION_LINE_RE
+
+ABSTRACT_RE = re.compile(r"^\s*[*_]*\s*(摘\s*要|abstract|summary)\s*[*_]*\s*[:：]?\s*[*_]*\s*(.*)$", re.I)
+KEYWORDS_RE = re.compile(r"^\s*[*_]*\s*(关键词|关键字|key\s*words?)\s*[*_]*\s*[:：]\s*[*_]*\s*(.+)$", re.I)
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Candidate:
+    """A run of content that starts at a chapter-level heading (or at no heading)."""
+
+    title: str | None
+    level: int
+    line: int
+    body: list[SourceLine] = field(default_factory=list)
+
+    def size(self) -> int:
+        return sum(len(ln.text.strip()) for ln in self.body)
+
+
+@dataclass
+class Front:
+    title: str | None = None
+    abstract: list[SourceLine] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+
+
+def assemble(record: Record, cleaned: Cleaned, outline: Outline, draft: bool = False) -> Document:
+    messages: list[Message] = []
+    front = Front()
+    candidates: list[Candidate] = []
+    for gen in cleaned.generations:
+        rest = _take_front(gen, front, outline, messages)
+        candidates.extend(_split_candidates(rest, candidates, messages))
+    language = _language(record, cleaned)
+    doc = Document(
+        title=front.title or outline.title or record.topic or PurePath(record.source).stem,
+        language=language,
+        metadata=Metadata(record.uuid, record.received, record.topic, PurePath(record.source).name),
+        keywords=front.keywords or outline.keywords,
+    )
+    abstract, msgs = parse_blocks(front.abstract)
+    doc.abstract, _ = abstract, messages.extend(msgs)
+    chosen = _choose(candidates, outline, messages, draft, language) if outline.chapters else candidates
+    for cand in chosen:
+        doc.sections.append(_build_section(cand, messages))
+    _renumber(doc.sections, "")
+    doc.report = cleaned.messages + messages
+    return doc
+
+
+# --------------------------------------------------------------------------- front matter
+def _take_front(gen: list[SourceLine], front: Front, outline: Outline, messages: list[Message]) -> list[SourceLine]:
+    """Consume the title heading, the abstract and the keywords line; return the rest."""
+    rest: list[SourceLine] = []
+    i = 0
+    while i < len(gen):
+        ln = gen[i]
+        h = heading(ln.text)
+        if h and h[0] == 1 and (front.title is None or normalise(h[1]) == normalise(front.title)):
+            if front.title is None:
+                front.title = strip_number(h[1]) if outline.title is None else h[1].strip().strip("*_ ")
+            i += 1
+            continue
+        m = ABSTRACT_RE.match(h[1] if h else ln.text)
+        is_marker = m and (h or ln.text.strip().startswith(("*", "_")) or m.group(2) or not front.abstract)
+        if m and is_marker and not front.abstract and (h is None or len(h[1]) < 20):
+            j = i + 1
+            body = [SourceLine(ln.no, m.group(2))] if m.group(2).strip() else []
+            while j < len(gen) and not heading(gen[j].text) and not KEYWORDS_RE.match(gen[j].text):
+                body.append(gen[j])
+                j += 1
+            front.abstract = body
+            i = j
+            continue
+        k = KEYWORDS_RE.match(ln.text)
+        if k and not front.keywords:
+            front.keywords = split_keywords(k.group(2))
+            i += 1
+            continue
+        rest.append(ln)
+        i += 1
+    return rest
+
+
+def _language(record: Record, cleaned: Cleaned) -> str:
+    sample = "".join(ln.text for g in cleaned.generations for ln in g[:200])[:20000] or "".join(
+        ln.text for ln in record.outline
+    )
+    letters = sum(c.isalpha() for c in sample) or 1
+    return "zh" if len(_CJK_RE.findall(sample)) / letters > 0.15 else "en"
+
+
+# --------------------------------------------------------------------------- candidates
+def _split_candidates(
+    gen: list[SourceLine], previous: list[Candidate], messages: list[Message]
+) -> list[Candidate]:
+    gen = [_caption_heading_to_line(ln) for ln in gen]
+    levels = [h[0] for ln in gen if (h := heading(ln.text))]
+    out: list[Candidate] = []
+    if not levels:
+        if any(ln.text.strip() for ln in gen):
+            out.append(Candidate(None, 0, gen[0].no, list(gen)))
+        return _attach_orphans(out, previous, messages)
+    top = min(levels)
+    current: Candidate | None = None
+    for ln in gen:
+        h = heading(ln.text)
+        if h and h[0] <= top:
+            current = Candidate(h[1], h[0], ln.no)
+            out.append(current)
+        elif current is None:
+            if ln.text.strip():
+                current = Candidate(None, 0, ln.no, [ln])
+                out.append(current)
+        else:
+            current.body.append(ln)
+    return _attach_orphans(out, previous, messages)
+
+
+def _attach_orphans(out: list[Candidate], previous: list[Candidate], messages: list[Message]) -> list[Candidate]:
+    """Text before any heading of its generation continues the chapter before it."""
+    if out and out[0].title is None:
+        orphan = out.pop(0)
+        if previous:
+            previous[-1].body.extend([SourceLine(orphan.line, "")] + orphan.body)
+            messages.append(
+                Message("orphan-text", "info", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
+                        "text without a heading attached to the chapter before it")
+            )
+        else:
+            messages.append(
+                Message("orphan-text", "warning", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
+                        "text before the first chapter heading dropped")
+            )
+    return out
+
+
+def _caption_heading_to_line(ln: SourceLine) -> SourceLine:
+    h = heading(ln.text)
+    if h and CAPTION_LINE_RE.match(h[1].strip("*_ ")):
+        return SourceLine(ln.no, h[1])
+    return ln
+
+
+# --------------------------------------------------------------------------- choose
+def _choose(
+    candidates: list[Candidate], outline: Outline, messages: list[Message], draft: bool, language: str
+) -> list[Candidate]:
+    slots: dict[int, list[Candidate]] = {}
+    for cand in candidates:
+        title = cand.title or ""
+        k, _ = outline.best_chapter(title)
+        if k >= 0:
+            slots.setdefault(k, []).append(cand)
+            continue
+        k, _ = outline.best_subsection(title)
+        if k >= 0 and k in slots:  # a sub-section written on its own: it continues its chapter
+            owner = slots[k][-1]
+            owner.body.append(SourceLine(cand.line, "#" * (owner.level + 1) + " " + title))
+            owner.body.extend(cand.body)
+            continue
+        messages.append(
+            Message("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,
+                    excerpt(title), f"content under “{title}” matches no outline chapter; dropped")
+        )
+    chosen: list[Candidate] = []
+    arrival = [k for k in dict.fromkeys(k for cand in candidates for k in [outline.best_chapter(cand.title or "")[0]])
+               if k >= 0]
+    for k, entry in enumerate(outline.chapters):
+        versions = slots.get(k, [])
+        if not versions:
+            messages.append(Message("missing-chapter", "warning", entry.line, entry.line, entry.title,
+                                    f"outline chapter “{entry.title}” was never written; left out"))
+            if draft:
+                chosen.append(Candidate(entry.title, 2, entry.line, [SourceLine(entry.line, "")]))
+                chosen[-1].body = []
+            continue
+        best = max(versions, key=lambda c: (_completeness(c, entry), c.line))
+        for other in versions:
+            if other is not best:
+                messages.append(
+                    Message("duplicate-chapter", "warning", other.line, other.body[-1].no if other.body else other.line,
+                            excerpt(other.title or ""),
+                            f"chapter “{entry.title}” was written twice; kept the more complete version "
+                            f"(line {best.line})")
+                )
+        best.title = entry.title if similarity(entry.title, best.title or "") < 1 else best.title
+        chosen.append(best)
+    positions = [k for k in arrival]
+    if positions != sorted(positions):
+        for k in positions:
+            if positions.index(k) != sorted(positions).index(k):
+                v = slots[k][0]
+                messages.append(Message("chapter-order", "info", v.line, v.line, excerpt(v.title or ""),
+                                        f"chapter “{outline.chapters[k].title}” moved to its outline position"))
+    return chosen
+
+
+def _completeness(cand: Candidate, entry: object) -> tuple[int, int]:
+    subs = [h[1] for ln in cand.body if (h := heading(ln.text))]
+    return (len(subs), cand.size())
+
+
+# --------------------------------------------------------------------------- sections
+def _build_section(cand: Candidate, messages: list[Message]) -> Section:
+    root = Section("", strip_number(cand.title or ""), 1, line=cand.line)
+    if not cand.body and cand.title:
+        root.blocks = [Paragraph([Emph([Text("（本章未生成）" if _CJK_RE.search(cand.title) else "(chapter not written)")])])]
+        return root
+    stack: list[tuple[int, Section]] = [(cand.level, root)]
+    body: list[SourceLine] = []
+
+    def flush() -> None:
+        blocks, msgs = parse_blocks(body)
+        stack[-1][1].blocks.extend(blocks)
+        messages.extend(msgs)
+        body.clear()
+
+    for ln in cand.body:
+        h = heading(ln.text)
+        if h is None:
+            body.append(ln)
+            continue
+        flush()
+        while len(stack) > 1 and stack[-1][0] >= h[0]:
+            stack.pop()
+        parent = stack[-1][1]
+        sec = Section("", strip_number(h[1]), parent.level + 1, line=ln.no)
+        parent.sections.append(sec)
+        stack.append((h[0], sec))
+    flush()
+    _drop_empty(root, messages)
+    return root
+
+
+def _drop_empty(sec: Section, messages: list[Message]) -> None:
+    for sub in sec.sections:
+        _drop_empty(sub, messages)
+    kept = []
+    for sub in sec.sections:
+        if sub.blocks or sub.sections:
+            kept.append(sub)
+        else:
+            messages.append(Message("empty-section", "info", sub.line, sub.line, sub.title,
+                                    f"heading “{sub.title}” has no text under it; removed"))
+    sec.sections = kept
+
+
+def _renumber(sections: list[Section], prefix: str) -> None:
+    for k, sec in enumerate(sections, start=1):
+        sec.number = f"{prefix}{k}"
+        _renumber(sec.sections, sec.number + ".")
+
+
+def all_blocks(doc: Document) -> list[Block]:
+    return [b for blocks in doc.block_lists() for b in iter_blocks(blocks)]

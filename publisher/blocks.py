@@ -1,0 +1,103 @@
+"""Markdown lines of one section -> model blocks (paragraphs, lists, quotes, code, tables).
+
+Pipe tables are cut out first and parsed by `publisher.tables` (which repairs the broken
+ones markdown-it would not recognise); the rest goes through markdown-it-py with raw HTML,
+link reference definitions, setext headings and indented code switched off, so text stays
+text. Inline citations of every notation become Cite inlines here.
+"""
+
+from __future__ import annotations
+
+from markdown_it.token import Token
+
+from publisher.inlines import MD, inlines_from_tokens
+from publisher.model import Block, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong
+from publisher.reader import SourceLine
+from publisher.tables import CAPTION_LINE_RE, is_table_line, parse_table
+
+
+# --------------------------------------------------------------------------- blocks
+def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
+    """The body lines of one section -> blocks, in order."""
+    blocks: list[Block] = []
+    messages: list[Message] = []
+    i = 0
+    chunk: list[SourceLine] = []
+    while i < len(lines):
+        if is_table_line(lines[i].text) and _table_starts(lines, i):
+            blocks.extend(_markdown_blocks(chunk))
+            chunk = []
+            j = i
+            while j < len(lines) and is_table_line(lines[j].text):
+                j += 1
+            table, msgs = parse_table(lines[i:j])
+            blocks.append(table)
+            messages.extend(msgs)
+            i = j
+            continue
+        if CAPTION_LINE_RE.match(lines[i].text.strip()):
+            # a caption is always a paragraph of its own, even with no blank line around it
+            blocks.extend(_markdown_blocks(chunk))
+            blocks.extend(_markdown_blocks([lines[i]]))
+            chunk = []
+        else:
+            chunk.append(lines[i])
+        i += 1
+    blocks.extend(_markdown_blocks(chunk))
+    return blocks, messages
+
+
+def _table_starts(lines: list[SourceLine], i: int) -> bool:
+    """A table is two or more table lines in a row (a lone `a | b` line is prose)."""
+    return i + 1 < len(lines) and is_table_line(lines[i + 1].text)
+
+
+def _markdown_blocks(lines: list[SourceLine]) -> list[Block]:
+    if not any(ln.text.strip() for ln in lines):
+        return []
+    # blank lines keep markdown's paragraph boundaries; line numbers map tokens back
+    text = "\n".join(ln.text for ln in lines)
+    numbers = [ln.no for ln in lines]
+    tokens = MD.parse(text)
+    blocks, _ = _block_tokens(tokens, 0, numbers, closing=None)
+    return blocks
+
+
+def _line(tok: Token, numbers: list[int]) -> int | None:
+    return numbers[tok.map[0]] if tok.map and tok.map[0] < len(numbers) else None
+
+
+def _block_tokens(tokens: list[Token], i: int, numbers: list[int], closing: str | None) -> tuple[list[Block], int]:
+    blocks: list[Block] = []
+    while i < len(tokens):
+        tok = tokens[i]
+        if closing is not None and tok.type == closing:
+            return blocks, i + 1
+        if tok.type in ("paragraph_open", "heading_open"):
+            inline = tokens[i + 1]
+            inlines = inlines_from_tokens(inline.children or [])
+            if tok.type == "heading_open" and inlines:
+                inlines = [Strong(inlines)]
+            if inlines:
+                blocks.append(Paragraph(inlines, _line(tok, numbers)))
+            i += 3
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            start = int(tok.attrGet("start") or 1)
+            items: list[list[Block]] = []
+            j = i + 1
+            close = tok.type.replace("_open", "_close")
+            while tokens[j].type != close:
+                item, j = _block_tokens(tokens, j + 1, numbers, "list_item_close")
+                items.append(item)
+            blocks.append(ListBlock(tok.type.startswith("ordered"), items, start, _line(tok, numbers)))
+            i = j + 1
+        elif tok.type == "blockquote_open":
+            inner, i = _block_tokens(tokens, i + 1, numbers, "blockquote_close")
+            blocks.append(Quote(inner, _line(tok, numbers)))
+        elif tok.type in ("fence", "code_block"):
+            blocks.append(CodeBlock(tok.content.rstrip("\n"), (tok.info or "").strip().split(" ")[0], _line(tok, numbers)))
+            i += 1
+        else:
+            i += 1
+    return blocks, i
+

@@ -1,0 +1,102 @@
+"""Vancouver numbering: citations renumbered in order of first citation in the published
+document (abstract first, then chapters in order, table cells in reading order), the
+reference list built from the supplied entries that are cited, in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, iter_blocks
+from publisher.notation import normalise_cites
+from publisher.references import SuppliedEntry
+
+
+def _inline_lists(block: Block) -> Iterator[list[Inline]]:
+    """The inline lists of one block, in reading order (a table: header, then rows)."""
+    if isinstance(block, Table):
+        for cell in block.header:
+            yield cell
+        for row in block.rows:
+            yield from row
+    elif hasattr(block, "inlines"):
+        yield block.inlines
+
+
+def _nested(inlines: list[Inline]) -> Iterator[list[Inline]]:
+    yield inlines
+    for item in inlines:
+        children = getattr(item, "inlines", None)
+        if isinstance(children, list):
+            yield from _nested(children)
+
+
+def number_citations(
+    doc: Document, supplied: dict[int, SuppliedEntry], include_uncited: bool = False
+) -> list[Message]:
+    messages: list[Message] = []
+    order: dict[str, int] = {}  # source key -> final number
+    for blocks in doc.block_lists():
+        for block in iter_blocks(blocks):
+            for top in _inline_lists(block):
+                for inlines in _nested(top):
+                    _renumber_list(inlines, supplied, order, messages, getattr(block, "line", None))
+    doc.references = _reference_list(supplied, order, messages, include_uncited)
+    return messages
+
+
+def _renumber_list(
+    inlines: list[Inline],
+    supplied: dict[int, SuppliedEntry],
+    order: dict[str, int],
+    messages: list[Message],
+    line: int | None,
+) -> None:
+    changed = False
+    for idx, item in enumerate(inlines):
+        if not isinstance(item, Cite):
+            continue
+        finals: list[int] = []
+        for n in item.numbers:
+            entry = supplied.get(n)
+            if entry is None:
+                messages.append(Message("dropped-citation", "warning", line, line, f"[{n}]",
+                                        f"citation [{n}] has no entry in the supplied reference list; removed"))
+                continue
+            finals.append(order.setdefault(entry.key, len(order) + 1))
+        item.numbers = sorted(set(finals))
+        changed = changed or not finals
+        inlines[idx] = item
+    if changed:
+        inlines[:] = normalise_cites([i for i in inlines if not (isinstance(i, Cite) and not i.numbers)])
+
+
+def _reference_list(
+    supplied: dict[int, SuppliedEntry], order: dict[str, int], messages: list[Message], include_uncited: bool
+) -> list[Reference]:
+    groups: dict[str, list[SuppliedEntry]] = {}
+    for n in sorted(supplied):
+        groups.setdefault(supplied[n].key, []).append(supplied[n])
+    refs: list[Reference] = []
+    for key, number in sorted(order.items(), key=lambda kv: kv[1]):
+        refs.append(_reference(number, groups[key], True))
+    uncited = [g for key, g in groups.items() if key not in order]
+    for group in uncited:
+        nums = ", ".join(f"[{e.number}]" for e in group)
+        messages.append(Message("uncited-reference", "info", group[0].line, group[-1].line, group[0].title[:80],
+                                f"supplied entry {nums} is never cited" + ("; listed after the cited ones"
+                                                                         if include_uncited else "; left out")))
+        if include_uncited:
+            refs.append(_reference(len(refs) + 1, group, False))
+    for group in groups.values():
+        if len(group) > 1:
+            nums = " and ".join(f"[{e.number}]" for e in group)
+            messages.append(Message("merged-reference", "info", group[0].line, group[-1].line, group[0].title[:80],
+                                    f"supplied entries {nums} are the same source; merged into one entry"))
+    return refs
+
+
+def _reference(number: int, group: list[SuppliedEntry], cited: bool) -> Reference:
+    first = group[0]
+    return Reference(number=number, title=first.title, date=first.date, text=first.text,
+                     supplied=[e.number for e in group], cited=cited, raw=first.raw)

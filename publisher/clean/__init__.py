@@ -1,0 +1,69 @@
+"""Cleaning: an ordered chain of small named rules, one per debris family.
+
+The first rule removes reasoning tags and splits the content into generations (the
+pieces the pipeline produced one at a time); every other rule then runs on each
+generation in the order below. Each rule returns the lines it keeps and a report message
+for everything it removed or changed. Cleaning is idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from publisher.clean.base import Lines, Rule
+from publisher.clean.breaks import strip_stray_rules
+from publisher.clean.chatter import strip_chatter
+from publisher.clean.fences import close_unterminated_fences
+from publisher.clean.headings import strip_junk_headings
+from publisher.clean.leakage import strip_prompt_leakage
+from publisher.clean.reflists import strip_invented_references
+from publisher.clean.repetition import strip_repetition
+from publisher.clean.tags import split_generations
+from publisher.clean.truncation import cut_truncated_ending
+from publisher.model import Message
+
+# name -> rule, in the order they run on every generation
+RULES: list[tuple[str, Rule]] = [
+    ("unterminated-fence", close_unterminated_fences),
+    ("prompt-leakage", strip_prompt_leakage),
+    ("assistant-chatter", strip_chatter),
+    ("repetition", strip_repetition),
+    ("invented-references", strip_invented_references),
+    ("stray-rule", strip_stray_rules),
+    ("junk-heading", strip_junk_headings),
+    ("truncated-ending", cut_truncated_ending),
+]
+RULE_NAMES = ["reasoning-tags"] + [name for name, _ in RULES]
+
+
+@dataclass
+class Cleaned:
+    generations: list[Lines]
+    messages: list[Message] = field(default_factory=list)
+
+
+def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Cleaned:
+    """Run the chain over the content lines of a record."""
+    messages: list[Message] = []
+    if "reasoning-tags" in disabled:
+        generations = [lines]
+    else:
+        generations, msgs = split_generations(lines)
+        messages.extend(msgs)
+    out: list[Lines] = []
+    for gen in generations:
+        for name, rule in RULES:
+            if name not in disabled:
+                gen, msgs = rule(gen)
+                messages.extend(msgs)
+        if any(ln.text.strip() for ln in gen):
+            out.append(gen)
+    return Cleaned(out, messages)
+
+
+def apply_rule(name: str, lines: Lines) -> tuple[Lines, list[Message]]:
+    """Run one rule by name on one generation (for tests and debugging)."""
+    if name == "reasoning-tags":
+        gens, msgs = split_generations(lines)
+        return [ln for g in gens for ln in g], msgs
+    return dict(RULES)[name](lines)

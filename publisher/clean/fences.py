@@ -1,0 +1,44 @@
+"""unterminated-fence: a code fence that never closes must not swallow the rest.
+
+The fence is closed before the next heading (or at the end of the generation), so that the
+chapters after it survive; what was inside stays a code block for the leakage rule to judge.
+"""
+
+from __future__ import annotations
+
+from publisher.clean.base import FENCE_RE, Lines, heading, message
+from publisher.model import Message
+from publisher.reader import SourceLine
+
+RULE = "unterminated-fence"
+
+
+def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
+    out: Lines = []
+    messages: list[Message] = []
+    i = 0
+    while i < len(lines):
+        m = FENCE_RE.match(lines[i].text)
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        marker = m.group(1)
+        j = i + 1
+        while j < len(lines):
+            t = lines[j].text.strip()
+            if t.startswith(marker[0] * len(marker)) and not t.strip(marker[0]):
+                break
+            j += 1
+        if j < len(lines):  # properly closed
+            out.extend(lines[i : j + 1])
+            i = j + 1
+            continue
+        end = next((k for k in range(i + 1, len(lines)) if heading(lines[k].text)), len(lines))
+        out.extend(lines[i:end])
+        out.append(SourceLine(lines[end - 1].no, marker))
+        messages.append(
+            message(RULE, "warning", lines[i:end], f"code fence opened at line {lines[i].no} never closed; closed it")
+        )
+        i = end
+    return out, messages

@@ -1,0 +1,106 @@
+"""The supplied reference list: parsed, cleaned, and de-duplicated (never invented).
+
+Cleaning: markdown emphasis goes, file-name tails (`.pdf.md`, `.pdf(7).md`) go, a publish
+stamp `（发布时间：2024-12-31 09:42:53）` becomes the entry's date. Two entries that are the
+same source after cleaning share one key, so their citations get one number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from publisher.model import Message
+from publisher.reader import SourceLine
+
+_ENTRY_RE = re.compile(r"^\s*(?:[-*]\s*)?[\[［【]\s*(\d{1,4})\s*[\]］】]\s*(.*)$|^\s*(\d{1,4})[.、)]\s+(.*)$")
+_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
+_FILE_TAIL_RE = re.compile(r"(\.(pdf|docx?|pptx?|xlsx?|html?|txt))?(\s*[(（]\d+[)）])?\.(md|pdf|docx?|txt|html?)\s*\.?\s*$", re.I)
+_STAMP_RE = re.compile(
+    r"\s*[（(]\s*(发布时间|发表时间|发布日期|published|date)\s*[:：]\s*"
+    r"(?P<date>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）]",
+    re.I,
+)
+_YEAR_TAIL_RE = re.compile(r"[.。]\s*(?P<year>(19|20)\d{2})\s*[.。]?\s*$")
+_KEY_DROP_RE = re.compile(r"[\s\W_]+")
+
+
+@dataclass
+class SuppliedEntry:
+    number: int
+    raw: str
+    title: str
+    date: str | None
+    line: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}. {self.date}." if self.date else f"{self.title.rstrip('.。')}."
+
+    @property
+    def key(self) -> str:
+        """Same key, same source: the cleaned title and date, without punctuation or case."""
+        return _KEY_DROP_RE.sub("", self.title).lower() + "|" + (self.date or "")[:4]
+
+
+def parse_supplied(lines: list[SourceLine]) -> tuple[dict[int, SuppliedEntry], list[Message]]:
+    """`[n] entry` lines (entries may wrap onto following lines) -> entries by number."""
+    entries: dict[int, SuppliedEntry] = {}
+    messages: list[Message] = []
+    current: tuple[int, list[str], int] | None = None
+
+    def finish() -> None:
+        if current is None:
+            return
+        number, parts, line = current
+        raw = " ".join(p.strip() for p in parts if p.strip())
+        if not raw:
+            messages.append(Message("reference-entry", "warning", line, line, f"[{number}]", "empty supplied entry ignored"))
+            return
+        if number in entries:
+            messages.append(Message("reference-entry", "warning", line, line, raw[:80],
+                                    f"supplied number [{number}] used twice; the first entry is kept"))
+            return
+        entries[number] = clean_entry(number, raw, line)
+
+    for ln in lines:
+        m = _ENTRY_RE.match(ln.text)
+        if m:
+            finish()
+            number = int(m.group(1) or m.group(3))
+            current = (number, [m.group(2) if m.group(1) else m.group(4)], ln.no)
+        elif current is not None and ln.text.strip():
+            current[1].append(ln.text)
+        elif ln.text.strip():
+            messages.append(Message("reference-entry", "warning", ln.no, ln.no, ln.text.strip()[:80],
+                                    "line in the supplied reference list is not an entry; ignored"))
+    finish()
+    return entries, messages
+
+
+def clean_entry(number: int, raw: str, line: int = 0) -> SuppliedEntry:
+    text = raw.strip()
+    while True:
+        stripped = _EMPHASIS_RE.sub(r"\2", text)
+        if stripped == text:
+            break
+        text = stripped
+    date: str | None = None
+    stamp = _STAMP_RE.search(text)
+    if stamp:
+        date = _iso_date(stamp.group("date"))
+        text = (text[: stamp.start()] + text[stamp.end() :]).strip()
+    year = _YEAR_TAIL_RE.search(text)
+    if year:
+        if date is None or date.startswith(year.group("year")):
+            text = text[: year.start()].strip()
+            date = date or year.group("year")
+    text = _FILE_TAIL_RE.sub("", text).strip()
+    text = text.rstrip(".。 ").strip()
+    return SuppliedEntry(number, raw.strip(), text or raw.strip(), date, line)
+
+
+def _iso_date(s: str) -> str:
+    parts = re.findall(r"\d+", s)
+    y, m, d = (int(p) for p in parts[:3])
+    return f"{y:04d}-{m:02d}-{d:02d}"

@@ -1,0 +1,53 @@
+"""Writers: one module per output format behind one small interface.
+
+A writer is a module in this package exposing `render(doc, options) -> Output`. The table
+FORMATS maps a format name to (module, file extension); modules are imported on first
+use so that `publish --to json` never pays for pandoc, python-docx or typst.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from publisher.model import Document
+
+# bytes for a single file; {relative path: bytes} for a folder (sphinx)
+Output = bytes | dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    toc: bool = False  # table of contents (docx/pdf; html always has one)
+    fragment: bool = False  # html: the article body alone, for a CMS
+    draft: bool = False  # show visible placeholders for chapters never written
+    font_dirs: tuple[Path, ...] = ()  # pdf: extra font folders
+    timeout: float = 120.0  # seconds for one external conversion (pandoc, typst)
+    missing_chapters: tuple[str, ...] = field(default=())  # titles, for draft mode
+
+
+class Writer(Protocol):
+    def render(self, doc: Document, options: RenderOptions) -> Output: ...
+
+
+# name -> (module under publisher.render, extension of the output; "" = a folder)
+FORMATS: dict[str, tuple[str, str]] = {
+    "json": ("json_writer", ".json"),
+    "html": ("html", ".html"),
+    "md": ("markdown", ".md"),
+    "docx": ("docx", ".docx"),
+    "pdf": ("pdf", ".pdf"),
+    "jats": ("jats", ".xml"),
+    "sphinx": ("sphinx", ""),
+}
+
+
+def writer_for(name: str) -> Writer:
+    module, _ = FORMATS[name]
+    return importlib.import_module(f"publisher.render.{module}")  # type: ignore[return-value]
+
+
+def render(doc: Document, name: str, options: RenderOptions | None = None) -> Output:
+    return writer_for(name).render(doc, options or RenderOptions())
