@@ -14,7 +14,9 @@ from publisher.model import Block, Document, Message, Paragraph, Table, Text, in
 from publisher.tables import CAPTION_LINE_RE
 
 _SENTENCE_END = "。！？!?；;."
-_PLACEHOLDER_CELL_RE = re.compile(r"^\s*([.…\-—–_~·/]*|n/?a|tbd|待定|无|空)\s*$", re.I)
+_PLACEHOLDER_CELL_RE = re.compile(
+    r"^\s*([.…\-—–_~·/]*|n/?a|tbd|待定|待补充|待填写?|无|空|数值|[xX]+\s*%?|[?？]+|value|\.\.\.)\s*$", re.I
+)
 # a reference to a table in running text: 表1, 表 X, 如表2所示, Table 3
 TABLE_REF_RE = re.compile(r"(表\s*)(\d+|[xXＸ])(?![\d\w])|(\bTable\s+)(\d+|[xX])\b")
 _INTRO_START_RE = re.compile(r"^\s*(如|见|由)?\s*(表\s*(\d+|[xXＸ])|Table\s+(\d+|[xX]))", re.I)
@@ -54,7 +56,10 @@ def is_placeholder(table: Table) -> bool:
     numbers = [c for c in cells if c]
     if numbers and all(c.isdigit() for c in numbers):
         seq = [int(c) for c in numbers]
-        return seq == list(range(seq[0], seq[0] + len(seq)))
+        if seq == list(range(seq[0], seq[0] + len(seq))):
+            return True
+        rows = [[int(c) for r in [row] for c in map(inline_text, r) if c.strip()] for row in table.rows]
+        return all(r and r == list(range(r[0], r[0] + len(r))) for r in rows)
     return False
 
 
@@ -97,7 +102,7 @@ def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:
             m = CAPTION_LINE_RE.match(inline_text(caption.inlines).strip())
             b.caption = m.group("title").strip() if m else ""
         out.append(_Attached(b, caption, intro, original))
-    drop: set[int] = set()
+    drop: set[int] = {id(a.caption) for a in out if a.caption is not None}  # now the table's caption
     for a in out:
         if is_placeholder(a.table):
             a.table.number = -1

@@ -35,7 +35,10 @@ class SuppliedEntry:
 
     @property
     def text(self) -> str:
-        return f"{self.title}. {self.date}." if self.date else f"{self.title.rstrip('.。')}."
+        """Vancouver-style `Title. Date.`; a title ending in ? or ! takes no extra stop."""
+        title = self.title.rstrip(".。 ")
+        stop = "" if title[-1:] in "？?！!" else "."
+        return f"{title}{stop} {self.date}." if self.date else f"{title}{stop}"
 
     @property
     def key(self) -> str:

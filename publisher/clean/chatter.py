@@ -29,6 +29,8 @@ CHATTER_RE = re.compile(
     r"\bif you (need|want|would like|require) (any )?(further|more|additional|other)\b|"
     r"^(this|the above) (chapter|section|draft) (is|has been) (complete|completed|finished|written)|"
     r"^(end of (chapter|section|output))\b|"
+    r"^note:.{0,120}\b(you (provided|requested|asked)|as requested|documentsearch|the (provided|supplied) (sources|results|references))|"
+    r"\b(as you requested|that you provided)\b|"
     # Chinese
     r"^(好的|当然|没问题|明白了?|收到)[，,!！。:：]|"
     r"^(以下|下面)(是|为)(根据|按照|依据|基于)?.{0,30}(要求|撰写|生成|修改|完善|整理|补充)(的|后的)?.{0,20}[：:。]?$|"
@@ -37,7 +39,11 @@ CHATTER_RE = re.compile(
     r"(请|欢迎)(随时)?(告诉|告知|联系)我|"
     r"希望(以上|这些|本)?(内容|回答)?(对您|能)(有所)?帮助|"
     r"^(本|该)(章节?|部分|节)(内容)?(已|已经)(全部)?(完成|撰写完毕|生成完毕|处理完毕)|"
-    r"^(任务|撰写|写作)(已|已经)完成"
+    r"^(任务|撰写|写作)(已|已经)完成|"
+    r"^根据(您|你)(提供|给出|给定)的.{0,30}(我|以下|下面|撰写|如下)|"
+    r"我(已|已经)?(撰写|完成|生成|写好|整理)了?(本章|本节|该章|这一章|以下|如下)|"
+    r"^(接下来|下面|现在)(我|我们)?(将|会|来)(撰写|继续|写|生成|完成)|"
+    r"^[（(]?\s*注\s*[:：].{0,60}(本章|本节|正文|字数|约\s*\d+\s*字|共引用)"
     r")",
     re.I,
 )

@@ -11,6 +11,7 @@ import re
 from publisher.clean.base import CITE_RE, Lines, fenced, heading, message
 from publisher.clean.reflists import is_reference_title
 from publisher.model import Message
+from publisher.tables import CAPTION_LINE_RE
 
 RULE = "junk-heading"
 PLACEHOLDER_RE = re.compile(r"^(表|table|图|figure|fig\.?)\s*[xX＊*?？N]?\s*[:：.]?\s*(标题|表格|title|caption)?\s*$", re.I)
@@ -28,7 +29,9 @@ def _is_junk(title: str, body_empty: bool) -> bool:
         return True
     if _TABLE_PLACEHOLDER_RE.match(no_cites):
         return body_empty
-    return body_empty and (bool(PLACEHOLDER_RE.match(no_cites)) or is_reference_title(no_cites))
+    return body_empty and (
+        bool(PLACEHOLDER_RE.match(no_cites)) or is_reference_title(no_cites) or bool(CAPTION_LINE_RE.match(no_cites))
+    )
 
 
 def strip_junk_headings(lines: Lines) -> tuple[Lines, list[Message]]:

@@ -32,6 +32,7 @@ BRACKET_RE = re.compile(
 IMPERATIVE_RE = re.compile(
     r"^\s*[*#>\s-]*("
     r"请(根据|基于|按照|依据|结合|严格|以|参考|务必|注意|使用|在|将|确保|勿|不要)[^。]{0,60}(撰写|写作|生成|输出|遵守|遵循|格式|要求|规范|引用|编写)|"
+    r"请(撰写|续写|写作|生成|输出|完成|编写|起草)(综述|本章|本节|第.{1,4}[章节]|以下|一篇|一段|一个)|"
     r"(你|您)是一[位名个].{0,30}(专家|作者|助手|学者)|"
     r"以下为(输入数据|检索结果|参考资料|写作要求)|"
     r"(要求|注意|输出要求|写作要求|格式要求)\s*[:：]\s*$|"
@@ -126,8 +127,11 @@ def _is_marker(text: str) -> bool:
 
 
 def _block_end(lines: Lines, i: int, in_fence: list[bool]) -> int:
-    """A non-heading marker owns the list, fence and instruction lines that follow it."""
+    """A non-heading marker owns the rest of its paragraph and the list, fence and
+    instruction lines that follow it."""
     j = i + 1
+    while j < len(lines) and lines[j].text.strip() and heading(lines[j].text) is None and not FENCE_RE.match(lines[j].text):
+        j += 1
     while j < len(lines):
         t = lines[j].text
         if heading(t) is not None and not in_fence[j]:

@@ -18,7 +18,9 @@ TITLE_RE = re.compile(
     r"works cited|reference list|literature cited|sources)\s*(列表|清单)?\s*[:：]?$",
     re.I,
 )
-ENTRY_RE = re.compile(r"^\s*(?:[-*+]\s*)?(?:\[\^?\d{1,3}\]|\d{1,3}[.)、]|[（(]\d{1,3}[)）])\s*\S")
+ENTRY_RE = re.compile(r"^\s*(?:[-*+]\s+\S|(?:[-*+]\s*)?(?:\[\^?\d{1,3}\]:?|\d{1,3}[.)、]|[（(]\d{1,3}[)）])\s*\S)")
+# a markdown footnote definition is a reference entry written by the model
+FOOTNOTE_DEF_RE = re.compile(r"^\s*\[\^\d{1,3}\]\s*[:：]\s*\S")
 # a bibliography-shaped line: authors then a title and a year or journal
 BIB_RE = re.compile(
     r"^\s*(?:[-*+]\s*)?(?:\[\d{1,3}\]|\d{1,3}[.)、])\s*"
@@ -42,7 +44,7 @@ def strip_invented_references(lines: Lines) -> tuple[Lines, list[Message]]:
         title = h[1] if h else t.strip()
         if not in_fence[i] and title and is_reference_title(title) and (h or t.strip().startswith(("*", "参考", "引用"))
                                                                           or t.strip().lower().startswith("ref")):
-            end = _entries_end(lines, i + 1)
+            end = _heading_end(lines, i + 1) if h else _entries_end(lines, i + 1)
             entries = [ln for ln in lines[i + 1 : end] if ln.text.strip()]
             if entries:
                 for k in range(i, end):
@@ -52,10 +54,11 @@ def strip_invented_references(lines: Lines) -> tuple[Lines, list[Message]]:
                 )
                 i = end
                 continue
-        if not in_fence[i] and BIB_RE.match(t):
+        if not in_fence[i] and (BIB_RE.match(t) or FOOTNOTE_DEF_RE.match(t)):
             end = _entries_end(lines, i)
             run = [ln for ln in lines[i:end] if ln.text.strip()]
-            if len(run) >= 2 and sum(bool(BIB_RE.match(ln.text)) for ln in run) >= len(run) / 2:
+            shaped = sum(bool(BIB_RE.match(ln.text) or FOOTNOTE_DEF_RE.match(ln.text)) for ln in run)
+            if (len(run) >= 2 or FOOTNOTE_DEF_RE.match(t)) and shaped >= len(run) / 2:
                 for k in range(i, end):
                     keep[k] = False
                 messages.append(message(RULE, "warning", run, f"reference entries written by the model removed ({len(run)})"))
@@ -63,6 +66,15 @@ def strip_invented_references(lines: Lines) -> tuple[Lines, list[Message]]:
                 continue
         i += 1
     return [ln for ln, k in zip(lines, keep, strict=True) if k], messages
+
+
+def _heading_end(lines: Lines, j: int) -> int:
+    """Under a references heading, everything up to the next heading is the list."""
+    while j < len(lines) and heading(lines[j].text) is None:
+        j += 1
+    while j > 0 and not lines[j - 1].text.strip():
+        j -= 1
+    return j
 
 
 def _entries_end(lines: Lines, j: int) -> int:

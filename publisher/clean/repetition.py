@@ -62,31 +62,28 @@ def _repeated_lines(lines: Lines) -> tuple[Lines, list[Message]]:
     in_fence = fenced(lines)
     prev: str | None = None
     dupes: Lines = []
-    count = 0
     for idx, ln in enumerate(lines):
         t = ln.text.strip()
         if not t:
             out.append(ln)
             continue
         if t == prev and len(t) >= 4 and not in_fence[idx] and not TABLE_ROW_RE.match(t):
-            count += 1
-            if count >= 2:  # the first repeat of a line may be deliberate; a third is a loop
-                dupes.append(ln)
-                continue
-            out.append(ln)
+            dupes.append(ln)
             continue
-        _flush(dupes, messages)
+        _flush(dupes, messages, out)
         dupes = []
-        prev, count = t, 0
+        prev = t
         out.append(ln)
-    _flush(dupes, messages)
-    # a loop of two identical lines in a row is also removed when they are long sentences
+    _flush(dupes, messages, out)
     return out, messages
 
 
-def _flush(dupes: Lines, messages: list[Message]) -> None:
-    if dupes:
-        messages.append(message(RULE, "warning", dupes, f"line repeated {len(dupes) + 2} times; repeats removed"))
+def _flush(dupes: Lines, messages: list[Message], out: Lines | None = None) -> None:
+    """Two copies of a line may be deliberate (they stay); three or more are a loop."""
+    if len(dupes) == 1 and out is not None:
+        out.append(dupes[0])
+    elif dupes:
+        messages.append(message(RULE, "warning", dupes, f"line repeated {len(dupes) + 1} times; repeats removed"))
 
 
 _SENTENCE_RE = re.compile(r"[^。！？!?.]+[。！？!?.]+\s*")
@@ -130,12 +127,12 @@ def _in_line_loops(lines: Lines) -> tuple[Lines, list[Message]]:
             unit = m.group(1)
             if not _WORDY.search(unit) or len(m.group(0)) < 12:
                 continue
-            text = text[: m.start()] + unit + text[m.end() :]
-            removed += len(m.group(0)) - len(unit)
+            text = text[: m.start()] + text[m.end() :]
+            removed += len(m.group(0))
         if not removed:
             out.append(ln)
             continue
-        if removed > len(ln.text.strip()) / 2 and len(text.strip()) < 40:
+        if not text.strip():
             messages.append(message(RULE, "warning", [ln], "line that is a repetition loop removed"))
             continue
         messages.append(message(RULE, "warning", [ln], f"repetition loop collapsed ({removed} characters removed)"))

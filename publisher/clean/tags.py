@@ -1,7 +1,8 @@
 """reasoning-tags: `<think>…</think>` (and kin) removed with whatever is inside.
 
 The tags are also the seams between chapter generations, so this rule splits the content
-into generations; every later rule runs on one generation at a time.
+into generations; every later rule runs on one generation at a time. A pair inside one
+line is only cut out of that line. Tags quoted in inline code are text, not tags.
 """
 
 from __future__ import annotations
@@ -16,56 +17,113 @@ RULE = "reasoning-tags"
 _TAG = r"(?:think|thinking|thought|thoughts|reasoning|reflection|scratchpad|analysis)"
 OPEN_RE = re.compile(rf"<\s*{_TAG}\b[^>]*>", re.I)
 CLOSE_RE = re.compile(rf"<\s*/\s*{_TAG}\s*>", re.I)
+_CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _find(pattern: re.Pattern[str], text: str, start: int = 0) -> re.Match[str] | None:
+    """The first tag match that is not inside an inline code span."""
+    spans = [m.span() for m in _CODE_SPAN_RE.finditer(text)]
+    for m in pattern.finditer(text, start):
+        if not any(a <= m.start() < b for a, b in spans):
+            return m
+    return None
 
 
 def split_generations(lines: Lines) -> tuple[list[Lines], list[Message]]:
     """Remove reasoning blocks; return the generations they separated."""
     generations: list[Lines] = [[]]
     messages: list[Message] = []
+    empty_pairs: list[SourceLine] = []
+    closes_ahead = _closes_ahead(lines)
     inside: list[SourceLine] | None = None  # the reasoning block being skipped
-    for line in lines:
+    for idx, line in enumerate(lines):
         text = line.text
         while True:
             if inside is None:
-                m_open, m_close = OPEN_RE.search(text), CLOSE_RE.search(text)
+                m_open, m_close = _find(OPEN_RE, text), _find(CLOSE_RE, text)
                 if m_close and (not m_open or m_close.start() < m_open.start()):
-                    # a stray closing tag with no opener: drop the tag, keep the text
-                    messages.append(message(RULE, "info", [line], "stray closing reasoning tag removed"))
-                    text = text[: m_close.start()] + text[m_close.end() :]
+                    _stray_close(line, text[: m_close.start()], generations, messages)
+                    text = text[m_close.end() :]
                     continue
                 if not m_open:
                     if text.strip() or generations[-1]:
                         generations[-1].append(SourceLine(line.no, text))
                     break
-                before, text = text[: m_open.start()], text[m_open.end() :]
+                before, after = text[: m_open.start()], text[m_open.end() :]
+                m_same = _find(CLOSE_RE, after)
+                if m_same and before.strip() and after[m_same.end() :].strip():
+                    # a pair inside a sentence: cut it out, the line stays one line
+                    inner = after[: m_same.start()]
+                    if inner.strip():
+                        messages.append(message(RULE, "info", [SourceLine(line.no, inner)], "reasoning block removed"))
+                    text = before + after[m_same.end() :]
+                    continue
                 if before.strip():
                     generations[-1].append(SourceLine(line.no, before))
-                inside = []
+                inside, text = [], after
                 continue
-            m_close = CLOSE_RE.search(text)
-            if m_close is None and heading(text) and any(ln.text.strip() for ln in inside):
+            m_close = _find(CLOSE_RE, text)
+            if m_close is None and heading(text) and inside and not closes_ahead[idx]:
                 # an unclosed reasoning block: assume it ended before this heading
-                _close(inside, generations, messages, unclosed=True)
+                _close(inside, generations, messages, empty_pairs, unclosed=True)
                 inside = None
                 continue
             if m_close is None:
                 inside.append(SourceLine(line.no, text))
                 break
             inside.append(SourceLine(line.no, text[: m_close.start()]))
+            if not any(ln.text.strip() for ln in inside):
+                empty_pairs.append(line)
             text = text[m_close.end() :]
-            _close(inside, generations, messages, unclosed=False)
+            _close(inside, generations, messages, empty_pairs, unclosed=False)
             inside = None
             if not text.strip():
                 break
     if inside is not None:
-        _close(inside, generations, messages, unclosed=True)
+        _close(inside, generations, messages, empty_pairs, unclosed=True)
+    if empty_pairs:
+        messages.append(
+            message(RULE, "info", empty_pairs, f"{len(empty_pairs)} empty reasoning tag pair(s) between generations removed")
+        )
     return [g for g in generations if any(ln.text.strip() for ln in g)], messages
 
 
-def _close(inside: Lines, generations: list[Lines], messages: list[Message], unclosed: bool) -> None:
+def _closes_ahead(lines: Lines) -> list[bool]:
+    """For each line, whether a closing tag comes later before any opening tag."""
+    out = [False] * len(lines)
+    seen_close = False
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = seen_close
+        t = lines[i].text
+        if _find(CLOSE_RE, t):
+            seen_close = True
+        elif _find(OPEN_RE, t):
+            seen_close = False
+    return out
+
+
+def _stray_close(line: SourceLine, before: str, generations: list[Lines], messages: list[Message]) -> None:
+    """A closing tag with no opener: what came before it in this generation was reasoning,
+    unless it is real content (it has headings)."""
+    current = generations[-1] + ([SourceLine(line.no, before)] if before.strip() else [])
+    body = [ln for ln in current if ln.text.strip()]
+    if body and not any(heading(ln.text) for ln in body):
+        generations[-1].clear()
+        messages.append(message(RULE, "warning", body, "reasoning before a closing tag with no opening tag removed"))
+    else:
+        if before.strip():
+            generations[-1].append(SourceLine(line.no, before))
+        messages.append(message(RULE, "info", [line], "stray closing reasoning tag removed"))
+    if generations[-1]:
+        generations.append([])
+
+
+def _close(inside: Lines, generations: list[Lines], messages: list[Message], empty: Lines, unclosed: bool) -> None:
     body = [ln for ln in inside if ln.text.strip()]
     if body:
         what = "reasoning block removed" + (" (tag never closed)" if unclosed else "")
         messages.append(message(RULE, "warning" if unclosed else "info", body, what))
+    elif unclosed and inside:
+        empty.append(inside[0])
     if generations[-1]:
         generations.append([])
