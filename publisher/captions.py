@@ -18,7 +18,7 @@ _PLACEHOLDER_CELL_RE = re.compile(
     r"^\s*([.…\-—–_~·/]*|n/?a|tbd|待定|待补充|待填写?|无|空|数值|[xX]+\s*%?|[?？]+|value|\.\.\.)\s*$", re.I
 )
 # a reference to a table in running text: 表1, 表 X, 如表2所示, Table 3
-TABLE_REF_RE = re.compile(r"(表\s*)(\d+|[xXＸ])(?![\d\w])|(\bTable\s+)(\d+|[xX])\b")
+TABLE_REF_RE = re.compile(r"(表\s*)(\d+|[xXＸ])(?![0-9A-Za-z_])|(\bTable\s+)(\d+|[xX])\b")
 _INTRO_START_RE = re.compile(r"^\s*(如|见|由)?\s*(表\s*(\d+|[xXＸ])|Table\s+(\d+|[xX]))", re.I)
 MAX_CAPTION = 80
 MAX_INTRO = 160
@@ -30,6 +30,7 @@ class _Attached:
     caption: Paragraph | None
     intro: Paragraph | None
     original: str | None  # the number the caption or intro carried ("1", "X")
+    lead_in: Paragraph | None = None  # a paragraph whose last sentence points at the table
 
 
 def is_caption(block: Block) -> bool:
@@ -97,11 +98,18 @@ def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:
                     break
         if caption is None and i + 1 < len(blocks) and is_caption(blocks[i + 1]):
             caption, _ = blocks[i + 1], used.add(i + 1)
-        original = _number_of(caption) or _number_of(intro)
+        first = i - (caption is not None and blocks[i - 1] is caption) - (intro is not None)
+        lead_in = None
+        if intro is None and first - 1 >= 0 and isinstance(blocks[first - 1], Paragraph):
+            prev = blocks[first - 1]
+            assert isinstance(prev, Paragraph)
+            if _last_sentence_ref(prev) is not None:
+                lead_in = prev
+        original = _number_of(caption) or _number_of(intro) or _number_of(lead_in)
         if caption is not None:
             m = CAPTION_LINE_RE.match(inline_text(caption.inlines).strip())
             b.caption = m.group("title").strip() if m else ""
-        out.append(_Attached(b, caption, intro, original))
+        out.append(_Attached(b, caption, intro, original, lead_in))
     drop: set[int] = {id(a.caption) for a in out if a.caption is not None}  # now the table's caption
     for a in out:
         if is_placeholder(a.table):
@@ -111,6 +119,12 @@ def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:
             messages.append(Message("placeholder-table", "warning", a.table.line, a.table.line,
                                     a.table.caption or _cells_excerpt(a.table),
                                     "placeholder table dropped with its caption and introducing sentence"))
+            if a.lead_in is not None:
+                gone = _drop_last_sentence(a.lead_in)
+                if not a.lead_in.inlines:
+                    drop.add(id(a.lead_in))
+                messages.append(Message("placeholder-table", "warning", a.lead_in.line, a.lead_in.line, gone,
+                                        "sentence introducing a dropped placeholder table removed"))
     for i, b in enumerate(blocks):
         if i in used or not is_caption(b):
             continue
@@ -126,6 +140,31 @@ def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:
                                     "sentence introducing a missing table dropped"))
     blocks[:] = [b for b in blocks if id(b) not in drop]
     return [a for a in out if a.table.number != -1] + [a for a in out if a.table.number == -1]
+
+
+_SENTENCE_RE = re.compile(r"[^。！？!?]*[。！？!?]?")
+
+
+def _last_sentence_ref(p: Paragraph) -> re.Match[str] | None:
+    """The table reference in the paragraph's last sentence, if there is one."""
+    last = p.inlines[-1] if p.inlines else None
+    if not isinstance(last, Text):
+        return None
+    body = last.text.rstrip()
+    start = max(body.rfind(c, 0, len(body) - 1) for c in "。！？!?") + 1
+    return TABLE_REF_RE.search(body, start)
+
+
+def _drop_last_sentence(p: Paragraph) -> str:
+    last = p.inlines[-1]
+    assert isinstance(last, Text)
+    body = last.text.rstrip()
+    start = max(body.rfind(c, 0, len(body) - 1) for c in "。！？!?") + 1
+    gone = body[start:]
+    p.inlines[-1] = Text(body[:start])
+    if not p.inlines[-1].text:  # type: ignore[union-attr]
+        p.inlines.pop()
+    return gone
 
 
 def _cells_excerpt(table: Table) -> str:
@@ -159,6 +198,7 @@ def _rewrite_references(
 ) -> list[Message]:
     messages: list[Message] = []
     intro_of = {id(a.intro): a.table for a in attached if a.intro is not None}
+    intro_of.update({id(a.lead_in): a.table for a in attached if a.lead_in is not None})
     by_original = {a.original: a.table for a in attached if a.original and a.original.isdigit() and a.table in tables}
     for b in blocks:
         if not isinstance(b, Paragraph):

@@ -13,6 +13,7 @@ from publisher.model import Message
 from publisher.reader import SourceLine
 
 RULE = "unterminated-fence"
+_OPENER_WITH_INFO_RE = re.compile(r"^(`{3,}|~{3,})\s*[A-Za-z][\w+-]*\s*$")
 _TAG_RE = re.compile(r"<\s*/?\s*(think|thinking|reasoning)\b", re.I)
 
 
@@ -56,6 +57,9 @@ def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
         while j < len(lines):
             t = lines[j].text.strip()
             if t.startswith(marker[0] * len(marker)) and not t.strip(marker[0]):
+                break
+            if _OPENER_WITH_INFO_RE.match(t) and t[0] == marker[0]:  # a new block opens: the first one never closed
+                j = len(lines)
                 break
             j += 1
         if j < len(lines):  # properly closed

@@ -43,6 +43,8 @@ IMPERATIVE_RE = re.compile(
     r")",
     re.I,
 )
+# a numbered heading ("3 Methods", "2.1 背景") is article structure, never part of a prompt
+SECTION_NUMBER_RE = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
 # JSON or pseudo-JSON with the keys of the pipeline's input data block.
 _INPUT_KEYS_RE = re.compile(r'"(title|sections|content|outline|references|query|documents)"\s*:')
 
@@ -90,7 +92,9 @@ def _leak_extent(lines: Lines, i: int, in_fence: list[bool]) -> int | None:
         j = i + 1
         while j < len(lines):
             hj = heading(lines[j].text)
-            if hj is not None and hj[0] <= level and not in_fence[j] and not _is_marker(lines[j].text):
+            if hj is not None and not in_fence[j] and not _is_marker(lines[j].text) and (
+                hj[0] <= level or SECTION_NUMBER_RE.match(hj[1])
+            ):
                 break
             j += 1
         return j
