@@ -57,7 +57,17 @@ class Style:
         if self.keep_next:
             ppr.append(w("keepNext"))
         ppr.extend(self.extra_ppr)
-        ppr.append(w("spacing", {"before": str(self.before), "after": str(self.after), "line": str(self.line), "lineRule": "auto"}))
+        ppr.append(
+            w(
+                "spacing",
+                {
+                    "before": str(self.before),
+                    "after": str(self.after),
+                    "line": str(self.line),
+                    "lineRule": "auto",
+                },
+            )
+        )
         ind = {"left": str(self.left), "right": "0"}
         if self.first_line:
             ind |= {"firstLineChars": "200", "firstLine": str(CHARS_2)}
@@ -87,7 +97,16 @@ def fonts(east: str, latin: str) -> etree._Element:
 
 
 def heading(level: int, pt: float, before: int, after: int) -> Style:
-    return Style(f"heading {level}", east=HEI, pt=pt, before=before, after=after, line=300, keep_next=True, outline=level - 1)
+    return Style(
+        f"heading {level}",
+        east=HEI,
+        pt=pt,
+        before=before,
+        after=after,
+        line=300,
+        keep_next=True,
+        outline=level - 1,
+    )
 
 
 def toc(level: int) -> Style:
@@ -110,7 +129,7 @@ STYLES: dict[str, Style] = {
     "AbstractTitle": Style("Abstract Title", east=HEI, pt=10.5, align="center", after=60, keep_next=True),
     "Abstract": Style("Abstract", pt=9, align="both", left=CHARS_2, line=300, after=60),
     "Keywords": Style("Keywords", based_on="Abstract", pt=9, align="both", left=CHARS_2, line=300, after=360),
-    "Bibliography": Style("Bibliography", pt=9, align="both", left=480, hanging=480, line=276, after=40),
+    "Bibliography": Style("Bibliography", pt=9, align="left", left=480, hanging=480, line=276, after=40),
     "Heading1": heading(1, 14, 360, 180),
     "Heading2": heading(2, 12, 240, 120),
     "Heading3": heading(3, 10.5, 180, 60),
@@ -119,9 +138,22 @@ STYLES: dict[str, Style] = {
     "Heading6": heading(6, 10.5, 120, 60),
     "BlockText": Style("Block Text", align="both", left=CHARS_2 * 2, line=300, before=60, after=60),
     "Caption": Style("Caption", east=HEI, pt=9, align="center", before=120, after=60, keep_next=True),
-    "TableCaption": Style("Table Caption", based_on="Caption", east=HEI, pt=9, align="center", before=180, after=60, keep_next=True),
-    "ImageCaption": Style("Image Caption", based_on="Caption", east=HEI, pt=9, align="center", before=60, after=180),
-    "TOCHeading": Style("TOC Heading", east=HEI, pt=14, align="center", before=240, after=240, keep_next=True),
+    "TableCaption": Style(
+        "Table Caption",
+        based_on="Caption",
+        east=HEI,
+        pt=9,
+        align="center",
+        before=180,
+        after=60,
+        keep_next=True,
+    ),
+    "ImageCaption": Style(
+        "Image Caption", based_on="Caption", east=HEI, pt=9, align="center", before=60, after=180
+    ),
+    "TOCHeading": Style(
+        "TOC Heading", east=HEI, pt=14, align="center", before=240, after=240, keep_next=True
+    ),
     "TOC1": toc(1),
     "TOC2": toc(2),
     "TOC3": toc(3),
@@ -169,10 +201,19 @@ def three_line_table_style(styles: etree._Element) -> None:
         if child.tag in {qn("w:tblPr"), qn("w:tblStylePr"), qn("w:rPr"), qn("w:pPr")}:
             table.remove(child)
     thick, none = {"val": "single", "sz": "12", "space": "0", "color": "000000"}, {"val": "nil"}
-    borders = w("tblBorders", None, *(w(side, thick if side in ("top", "bottom") else none) for side in ("top", "left", "bottom", "right", "insideH", "insideV")))
+    borders = w(
+        "tblBorders",
+        None,
+        *(
+            w(side, thick if side in ("top", "bottom") else none)
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        ),
+    )
     table.append(w("tblPr", None, w("jc", {"val": "center"}), borders))
     thin = {"val": "single", "sz": "6", "space": "0", "color": "000000"}
-    table.append(w("tblStylePr", {"type": "firstRow"}, w("tcPr", None, w("tcBorders", None, w("bottom", thin)))))
+    table.append(
+        w("tblStylePr", {"type": "firstRow"}, w("tcPr", None, w("tcBorders", None, w("bottom", thin))))
+    )
 
 
 def strip_theme(styles: etree._Element) -> None:
@@ -190,21 +231,30 @@ def doc_defaults(styles: etree._Element) -> None:
     defaults = styles.find(qn("w:docDefaults"))
     assert defaults is not None
     defaults.clear()
-    rpr = w("rPr", None, fonts(SONG, LATIN), w("sz", {"val": "21"}), w("szCs", {"val": "21"}), w("lang", {"val": "en-US", "eastAsia": "zh-CN", "bidi": "ar-SA"}))
+    rpr = w(
+        "rPr",
+        None,
+        fonts(SONG, LATIN),
+        w("sz", {"val": "21"}),
+        w("szCs", {"val": "21"}),
+        w("lang", {"val": "en-US", "eastAsia": "zh-CN", "bidi": "ar-SA"}),
+    )
     defaults.append(w("rPrDefault", None, rpr))
-    defaults.append(w("pPrDefault", None, w("pPr", None, w("spacing", {"after": "0", "line": "240", "lineRule": "auto"}))))
+    defaults.append(
+        w("pPrDefault", None, w("pPr", None, w("spacing", {"after": "0", "line": "240", "lineRule": "auto"})))
+    )
 
 
 FOOTER = (
-    '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-    '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr>'
-    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-    '<w:r><w:instrText xml:space="preserve"> PAGE \\* MERGEFORMAT </w:instrText></w:r>'
-    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    "<w:r><w:t>1</w:t></w:r>"
-    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    "</w:p></w:ftr>"
-).encode()
+    b'<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr>'
+    b'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    b'<w:r><w:instrText xml:space="preserve"> PAGE \\* MERGEFORMAT </w:instrText></w:r>'
+    b'<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    b"<w:r><w:t>1</w:t></w:r>"
+    b'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    b"</w:p></w:ftr>"
+)
 FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
 FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -215,7 +265,9 @@ def page_setup(members: dict[str, bytes]) -> None:
     """A4, Word's Chinese default margins, the page number centred in the footer."""
     members["word/footer1.xml"] = FOOTER
     rels = parse(members["word/_rels/document.xml.rels"])
-    etree.SubElement(rels, f"{{{REL_NS}}}Relationship", Id="rIdFooter1", Type=FOOTER_REL, Target="footer1.xml")
+    etree.SubElement(
+        rels, f"{{{REL_NS}}}Relationship", Id="rIdFooter1", Type=FOOTER_REL, Target="footer1.xml"
+    )
     members["word/_rels/document.xml.rels"] = xml_bytes(rels)
     types = parse(members["[Content_Types].xml"])
     etree.SubElement(types, f"{{{CT_NS}}}Override", PartName="/word/footer1.xml", ContentType=FOOTER_TYPE)
@@ -228,7 +280,15 @@ def page_setup(members: dict[str, bytes]) -> None:
         body.remove(old)
     sect = w("sectPr", None, w("footerReference", {"type": "default", "r:id": "rIdFooter1"}))
     sect.append(w("pgSz", {"w": "11906", "h": "16838"}))
-    margins = {"top": "1440", "right": "1800", "bottom": "1440", "left": "1800", "header": "851", "footer": "992", "gutter": "0"}
+    margins = {
+        "top": "1440",
+        "right": "1800",
+        "bottom": "1440",
+        "left": "1800",
+        "header": "851",
+        "footer": "992",
+        "gutter": "0",
+    }
     sect.append(w("pgMar", margins))
     body.append(sect)
     members["word/document.xml"] = xml_bytes(document)
@@ -243,7 +303,9 @@ def settings(members: dict[str, bytes]) -> None:
 
 
 def build() -> bytes:
-    default = subprocess.run([pandoc_path(), "--print-default-data-file", "reference.docx"], capture_output=True, check=True).stdout
+    default = subprocess.run(
+        [pandoc_path(), "--print-default-data-file", "reference.docx"], capture_output=True, check=True
+    ).stdout
     members = read_zip(default)
     styles = parse(members["word/styles.xml"])
     strip_theme(styles)
