@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 from pathlib import PurePath
 
 from publisher.blocks import parse_blocks
@@ -59,8 +60,8 @@ def assemble(record: Record, cleaned: Cleaned, outline: Outline, draft: bool = F
         metadata=Metadata(record.uuid, record.received, record.topic, PurePath(record.source).name),
         keywords=front.keywords or outline.keywords,
     )
-    abstract, msgs = parse_blocks(front.abstract)
-    doc.abstract, _ = abstract, messages.extend(msgs)
+    doc.abstract, msgs = parse_blocks(front.abstract)
+    messages.extend(msgs)
     chosen = _choose(candidates, outline, messages, draft, language) if outline.chapters else candidates
     for cand in chosen:
         doc.sections.append(_build_section(cand, messages))
@@ -103,7 +104,7 @@ def _take_front(gen: list[SourceLine], front: Front, outline: Outline, messages:
     return rest
 
 
-def _language(record: Record, cleaned: Cleaned) -> str:
+def _language(record: Record, cleaned: Cleaned) -> Literal["zh", "en"]:
     sample = "".join(ln.text for g in cleaned.generations for ln in g[:200])[:20000] or "".join(
         ln.text for ln in record.outline
     )
@@ -185,8 +186,6 @@ def _choose(
                     excerpt(title), f"content under “{title}” matches no outline chapter; dropped")
         )
     chosen: list[Candidate] = []
-    arrival = [k for k in dict.fromkeys(k for cand in candidates for k in [outline.best_chapter(cand.title or "")[0]])
-               if k >= 0]
     for k, entry in enumerate(outline.chapters):
         versions = slots.get(k, [])
         if not versions:
@@ -207,14 +206,18 @@ def _choose(
                 )
         best.title = entry.title if similarity(entry.title, best.title or "") < 1 else best.title
         chosen.append(best)
-    positions = [k for k in arrival]
-    if positions != sorted(positions):
-        for k in positions:
-            if positions.index(k) != sorted(positions).index(k):
-                v = slots[k][0]
-                messages.append(Message("chapter-order", "info", v.line, v.line, excerpt(v.title or ""),
-                                        f"chapter “{outline.chapters[k].title}” moved to its outline position"))
+    _report_moves(chosen, outline, messages)
     return chosen
+
+
+def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Message]) -> None:
+    """A chapter that arrived after one that follows it in the outline was moved."""
+    latest = 0
+    for cand in chosen:
+        if cand.line < latest and cand.body:
+            messages.append(Message("chapter-order", "info", cand.line, cand.line, excerpt(cand.title or ""),
+                                    f"chapter “{cand.title}” arrived out of order; moved to its outline position"))
+        latest = max(latest, cand.line)
 
 
 def _completeness(cand: Candidate, entry: object) -> tuple[int, int]:

@@ -87,17 +87,23 @@ def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:
     for i, b in enumerate(blocks):
         if not isinstance(b, Table):
             continue
-        caption = intro = None
+        caption: Paragraph | None = None
+        intro: Paragraph | None = None
         for k in (i - 1, i - 2):
-            if k >= 0 and k not in used and isinstance(blocks[k], Paragraph):
-                if caption is None and is_caption(blocks[k]):
-                    caption, _ = blocks[k], used.add(k)
-                elif intro is None and is_intro(blocks[k]) and (k == i - 1 or caption is not None):
-                    intro, _ = blocks[k], used.add(k)
-                else:
-                    break
-        if caption is None and i + 1 < len(blocks) and is_caption(blocks[i + 1]):
-            caption, _ = blocks[i + 1], used.add(i + 1)
+            prev = blocks[k] if k >= 0 and k not in used else None
+            if not isinstance(prev, Paragraph):
+                break
+            if caption is None and is_caption(prev):
+                caption = prev
+            elif intro is None and is_intro(prev) and (k == i - 1 or caption is not None):
+                intro = prev
+            else:
+                break
+            used.add(k)
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        if caption is None and isinstance(after, Paragraph) and is_caption(after):
+            caption = after
+            used.add(i + 1)
         first = i - (caption is not None and blocks[i - 1] is caption) - (intro is not None)
         lead_in = None
         if intro is None and first - 1 >= 0 and isinstance(blocks[first - 1], Paragraph):

@@ -292,7 +292,7 @@ def inline_from_dict(d: dict[str, Any]) -> Inline:
     kw = {k: v for k, v in d.items() if k != "type"}
     if "inlines" in kw:
         kw["inlines"] = [inline_from_dict(x) for x in kw["inlines"]]
-    return cls(**kw)  # type: ignore[no-any-return]
+    return cls(**kw)
 
 
 def block_from_dict(d: dict[str, Any]) -> Block:
@@ -307,7 +307,7 @@ def block_from_dict(d: dict[str, Any]) -> Block:
         kw["items"] = [[block_from_dict(x) for x in item] for item in kw["items"]]
     elif cls is Quote:
         kw["blocks"] = [block_from_dict(x) for x in kw["blocks"]]
-    return cls(**kw)  # type: ignore[no-any-return]
+    return cls(**kw)
 
 
 def section_from_dict(d: dict[str, Any]) -> Section:

@@ -94,10 +94,9 @@ def clean_entry(number: int, raw: str, line: int = 0) -> SuppliedEntry:
         date = _iso_date(stamp.group("date"))
         text = (text[: stamp.start()] + text[stamp.end() :]).strip()
     year = _YEAR_TAIL_RE.search(text)
-    if year:
-        if date is None or date.startswith(year.group("year")):
-            text = text[: year.start()].strip()
-            date = date or year.group("year")
+    if year and (date is None or date.startswith(year.group("year"))):
+        text = text[: year.start()].strip()
+        date = date or year.group("year")
     text = _FILE_TAIL_RE.sub("", text).strip()
     text = text.rstrip(".。 ").strip()
     return SuppliedEntry(number, raw.strip(), text or raw.strip(), date, line)

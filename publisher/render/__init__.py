@@ -46,7 +46,7 @@ FORMATS: dict[str, tuple[str, str]] = {
 
 def writer_for(name: str) -> Writer:
     module, _ = FORMATS[name]
-    return importlib.import_module(f"publisher.render.{module}")  # type: ignore[return-value]
+    return importlib.import_module(f"publisher.render.{module}")
 
 
 def render(doc: Document, name: str, options: RenderOptions | None = None) -> Output:

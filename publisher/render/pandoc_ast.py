@@ -47,6 +47,7 @@ from publisher.model import (
 from publisher.render import RenderOptions
 from publisher.render.cite_groups import cite_groups
 from publisher.render.pandoc_run import pandoc_api_version
+from publisher.render.urls import safe_url
 
 Node = dict[str, Any]
 
@@ -145,7 +146,7 @@ class _Builder:
             Strong: lambda i: [node("Strong", self.inlines(i.inlines))],
             Emph: lambda i: [node("Emph", self.inlines(i.inlines))],
             Code: lambda i: [node("Code", [attr(), clean_text(i.text)])],
-            Link: lambda i: [node("Link", [attr(), self.inlines(i.inlines), [clean_text(i.url), ""]])],
+            Link: self.link,
             Cite: self.cite,
         }
         self.block_rules: dict[type, Callable[[Any], list[Node]]] = {
@@ -160,6 +161,13 @@ class _Builder:
         return (("custom-style", style),) if self.target.custom_styles else ()
 
     # ---------------------------------------------------------------- inlines
+    def link(self, i: Link) -> list[dict[str, Any]]:
+        """A link only to http(s)/mailto; anything else keeps its text and loses the link."""
+        url = safe_url(i.url)
+        if url is None:
+            return self.inlines(i.inlines)
+        return [node("Link", [attr(), self.inlines(i.inlines), [clean_text(url), ""]])]
+
     def inlines(self, inlines: list[Inline]) -> list[Node]:
         return [n for i in inlines for n in self.inline_rules[type(i)](i)]
 

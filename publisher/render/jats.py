@@ -1,0 +1,109 @@
+"""JATS: pandoc's Archiving (green) JATS from the shared AST, finished with lxml.
+
+Pandoc writes the body, the front matter and `<xref ref-type="bibr" rid="ref-N">` for the
+citations; it leaves the reference list as paragraphs. We replace those with one
+`<ref id="ref-N"><label>N</label><mixed-citation>…</mixed-citation></ref>` per entry, built
+from the model (never from markup), set `xml:lang`, and drop any link target that is not
+http(s) or mailto.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from publisher.errors import RenderError
+from publisher.model import Document, Reference
+from publisher.render import RenderOptions
+from publisher.render.pandoc_ast import clean_text, meta_inlines, node, to_pandoc
+from publisher.render.pandoc_run import run_pandoc
+from publisher.render.urls import safe_url
+
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+LANGUAGES = {"zh": "zh", "en": "en"}
+ARTICLE_TYPE = "review-article"  # every callback record is a literature review
+
+
+def _jats_meta(ast: dict[str, Any], doc: Document) -> dict[str, Any]:
+    """Pandoc's JATS template reads keywords from `tags` and the type from `article.type`."""
+    meta = dict(ast["meta"])
+    if doc.keywords:
+        meta["tags"] = node("MetaList", [meta_inlines(k) for k in doc.keywords])
+    meta["article"] = node("MetaMap", {"type": node("MetaString", ARTICLE_TYPE)})
+    return {**ast, "meta": meta}
+
+
+def _parse(xml: bytes) -> etree._ElementTree:
+    # The DOCTYPE names the JATS DTD; it is never fetched or expanded.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.fromstring(xml, parser).getroottree()
+    except etree.XMLSyntaxError as exc:
+        raise RenderError(f"pandoc wrote JATS that is not well-formed XML: {exc}") from None
+
+
+def _ref(ref: Reference, indent: str) -> etree._Element:
+    """`<ref id="ref-N"><label>N</label><mixed-citation>text</mixed-citation></ref>`."""
+    element = etree.Element("ref", id=ref.anchor())
+    element.text = indent + "  "
+    label = etree.SubElement(element, "label")
+    label.text = str(ref.number)
+    label.tail = indent + "  "
+    citation = etree.SubElement(element, "mixed-citation")
+    citation.text = clean_text(ref.text.strip())
+    citation.tail = indent
+    return element
+
+
+def _ref_list(root: etree._Element, doc: Document) -> None:
+    """Replace the paragraphs pandoc put in <ref-list> with one <ref> per cited entry."""
+    refs = [r for r in doc.references if r.cited]
+    ref_list = root.find("back/ref-list")
+    if not refs:
+        return
+    if ref_list is None:
+        back = root.find("back")
+        if back is None:
+            back = etree.SubElement(root, "back")
+        ref_list = etree.SubElement(back, "ref-list")
+        title = etree.SubElement(ref_list, "title")
+        title.text = doc.labels()["references"]
+    for child in list(ref_list):
+        if child.tag != "title":
+            ref_list.remove(child)
+    indent = "\n  "
+    ref_list.text = indent
+    for child in ref_list:
+        child.tail = indent
+    for k, ref in enumerate(refs):
+        element = _ref(ref, indent)
+        element.tail = indent if k < len(refs) - 1 else "\n"
+        ref_list.append(element)
+
+
+def _unlink_unsafe(root: etree._Element) -> None:
+    """An <ext-link> to anything but http(s)/mailto becomes its plain text."""
+    for link in root.iter("ext-link"):
+        if safe_url(link.get(XLINK_HREF, "")) is None:
+            link.tag = "named-content"
+            link.attrib.clear()
+            link.set("content-type", "unlinked")
+
+
+def render(doc: Document, options: RenderOptions) -> bytes:
+    ast = _jats_meta(to_pandoc(doc, options, target="jats"), doc)
+    xml = run_pandoc(
+        ast,
+        "jats_archiving",
+        ["--standalone", "--wrap=none"],
+        timeout=options.timeout,
+        source=doc.metadata.source,
+    )
+    tree = _parse(xml)
+    root = tree.getroot()
+    root.set(XML_LANG, LANGUAGES[doc.language])
+    _ref_list(root, doc)
+    _unlink_unsafe(root)
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8") + b"\n"

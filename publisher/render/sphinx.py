@@ -1,0 +1,142 @@
+"""Sphinx: a ready-to-build source folder, `conf.py` plus `index.rst` written by pandoc.
+
+`sphinx-build -W -b html <folder> <out>` builds it without warnings and without the
+network. The reStructuredText comes from the shared pandoc AST, so record text is escaped by
+pandoc's rst writer; conf.py holds the title only as a Python string literal (`repr`).
+Each reference entry becomes a container named `ref-N`, so the citation links `#ref-N`
+land on it in the built page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from publisher.model import Document
+from publisher.render import RenderOptions
+from publisher.render.pandoc_ast import Node, attr, node, to_pandoc
+from publisher.render.pandoc_run import run_pandoc
+from publisher.render.urls import quote_url, safe_url
+
+LANGUAGES = {"zh": "zh_CN", "en": "en"}
+THEME = "alabaster"  # ships with Sphinx: no download, no extension
+# alabaster's about.html prints `project` unescaped; the basic theme escapes html_title.
+# So the sidebars leave about.html out and the page title comes from html_title.
+SIDEBARS = ["navigation.html", "relations.html", "searchbox.html"]
+
+
+def conf_py(doc: Document) -> str:
+    lines = [
+        "# Sphinx configuration written by publisher.",
+        f"project = {doc.title!r}",
+        f"language = {LANGUAGES[doc.language]!r}",
+        "root_doc = 'index'",
+        "extensions: list[str] = []",
+        f"html_theme = {THEME!r}",
+        f"html_title = {doc.title!r}",
+        f"html_sidebars = {{'**': {SIDEBARS!r}}}",
+        "html_show_sourcelink = False",
+        "smartquotes = False  # the text is the author's: no curly quotes or dashes added",
+        "exclude_patterns = ['_build']",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _reference_targets(blocks: list[Node]) -> list[Node]:
+    """Wrap each entry paragraph `[Span#ref-N "[N]"] text` in a Div with that id.
+
+    Pandoc's rst writer drops a Span's id but writes a Div's as `:name:`, which docutils
+    turns into the anchor `ref-N`.
+    """
+    out: list[Node] = []
+    for block in blocks:
+        if block["t"] == "Div":
+            ident, classes, pairs = block["c"][0]
+            block = node("Div", [[ident, classes, pairs], _reference_targets(block["c"][1])])
+        elif block["t"] == "Para" and block["c"] and block["c"][0]["t"] == "Span":
+            ident = block["c"][0]["c"][0][0]
+            if ident.startswith("ref-"):
+                label = block["c"][0]["c"][1]
+                para = node("Para", [*label, *block["c"][1:]])
+                block = node("Div", [attr(ident, ("reference",)), [para]])
+        out.append(block)
+    return out
+
+
+def _safe_links(tree: Any) -> Any:
+    """Links keep only http(s)/mailto targets, percent-encoded so that pandoc's rst
+    writer (which does not escape a target) cannot end `text <url>`__ early; other
+    targets become plain text. Internal `#id` links stay as they are."""
+    if isinstance(tree, list):
+        return [_safe_links(x) for x in tree]
+    if not isinstance(tree, dict):
+        return tree
+    if tree.get("t") == "Link":
+        link_attr, inlines, (url, title) = tree["c"]
+        inlines = _safe_links(inlines)
+        if url.startswith("#"):
+            return node("Link", [link_attr, inlines, [url, title]])
+        if safe_url(url) is None:
+            return node("Span", [attr(), inlines])
+        return node("Link", [link_attr, inlines, [quote_url(url), title]])
+    return {key: _safe_links(value) for key, value in tree.items()}
+
+
+# pandoc's rst writer escapes markup inside a line but not what a paragraph's first word
+# can start (`.. raw::`, `- `, `1. `, `:field:`, `| `, `>>>`, `====`) nor a closing `::`
+# (which opens a literal block). An escaped blank, `\ `, is removed by docutils and stops
+# both; it is a constant, never record text.
+_RISKY_START = re.compile(r"[^\w\s]|\(?(\d+|[A-Za-z]+|#)[.)]$")
+_ESCAPED_BLANK = node("RawInline", ["rst", "\\ "])
+
+
+def _is_citation(inline: Node) -> bool:
+    return inline.get("t") == "Superscript" and any(
+        i.get("t") == "Link" and "cite" in i["c"][0][1] for i in inline["c"]
+    )
+
+
+def _inline_citations(tree: Any) -> Any:
+    """Citations as `[1,3-5]` on the line: reStructuredText cannot put a link inside
+    superscript, so pandoc would raise the brackets and leave the numbers below them."""
+    if isinstance(tree, list):
+        out: list[Any] = []
+        for item in tree:
+            if isinstance(item, dict) and _is_citation(item):
+                out.extend(_inline_citations(item["c"]))
+            else:
+                out.append(_inline_citations(item))
+        return out
+    if isinstance(tree, dict):
+        return {key: _inline_citations(value) for key, value in tree.items()}
+    return tree
+
+
+def _guard_line_starts(tree: Any) -> Any:
+    if isinstance(tree, list):
+        return [_guard_line_starts(x) for x in tree]
+    if not isinstance(tree, dict):
+        return tree
+    tree = {key: _guard_line_starts(value) for key, value in tree.items()}
+    if tree.get("t") in ("Para", "Plain") and tree.get("c"):
+        inlines = list(tree["c"])
+        first, last = inlines[0], inlines[-1]
+        if first["t"] == "Str" and _RISKY_START.match(first["c"]):
+            inlines.insert(0, _ESCAPED_BLANK)
+        if last["t"] == "Str" and last["c"].endswith("::"):
+            inlines.append(_ESCAPED_BLANK)
+        tree["c"] = inlines
+    return tree
+
+
+def index_rst(doc: Document, options: RenderOptions) -> bytes:
+    ast: dict[str, Any] = to_pandoc(doc, options, target="sphinx")
+    blocks = _reference_targets(ast["blocks"])
+    ast = {**ast, "blocks": _guard_line_starts(_safe_links(_inline_citations(blocks)))}
+    return run_pandoc(
+        ast, "rst", ["--standalone", "--wrap=none"], timeout=options.timeout, source=doc.metadata.source
+    )
+
+
+def render(doc: Document, options: RenderOptions) -> dict[str, bytes]:
+    return {"conf.py": conf_py(doc).encode("utf-8"), "index.rst": index_rst(doc, options)}
