@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from publisher.blocks import parse_blocks
 from publisher.clean import Cleaned
-from publisher.clean.base import excerpt, heading
+from publisher.clean.base import CITE_RE, excerpt, heading
 from publisher.model import Block, Document, Emph, Message, Metadata, Paragraph, Section, Text, iter_blocks
 from publisher.outline import Outline, normalise, similarity, split_keywords, strip_number
 from publisher.reader import Record, SourceLine
@@ -157,6 +157,15 @@ def _attach_orphans(out: list[Candidate], previous: list[Candidate], messages: l
     return out
 
 
+def _clean_title(title: str, line: int, messages: list[Message]) -> str:
+    """Heading text without its number, emphasis markers or citation markers."""
+    bare = CITE_RE.sub("", title)
+    if bare != title:
+        messages.append(Message("heading-citation", "info", line, line, title[:80],
+                                "citation marker in a heading removed (headings carry no citations)"))
+    return strip_number(bare.replace("**", "").replace("__", "")).strip()
+
+
 def _caption_heading_to_line(ln: SourceLine) -> SourceLine:
     h = heading(ln.text)
     if h and CAPTION_LINE_RE.match(h[1].strip("*_ ")):
@@ -227,7 +236,7 @@ def _completeness(cand: Candidate, entry: object) -> tuple[int, int]:
 
 # --------------------------------------------------------------------------- sections
 def _build_section(cand: Candidate, messages: list[Message]) -> Section:
-    root = Section("", strip_number(cand.title or ""), 1, line=cand.line)
+    root = Section("", _clean_title(cand.title or "", cand.line, messages), 1, line=cand.line)
     if not cand.body and cand.title:
         root.blocks = [Paragraph([Emph([Text("（本章未生成）" if _CJK_RE.search(cand.title) else "(chapter not written)")])])]
         return root
@@ -249,7 +258,7 @@ def _build_section(cand: Candidate, messages: list[Message]) -> Section:
         while len(stack) > 1 and stack[-1][0] >= h[0]:
             stack.pop()
         parent = stack[-1][1]
-        sec = Section("", strip_number(h[1]), parent.level + 1, line=ln.no)
+        sec = Section("", _clean_title(h[1], ln.no, messages), parent.level + 1, line=ln.no)
         parent.sections.append(sec)
         stack.append((h[0], sec))
     flush()

@@ -148,7 +148,24 @@ def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:
     return [a for a in out if a.table.number != -1] + [a for a in out if a.table.number == -1]
 
 
-_SENTENCE_RE = re.compile(r"[^。！？!?]*[。！？!?]?")
+# a pointer phrase that can go without breaking its sentence: 如表X所示， / （见表2） / as shown in Table 2,
+_POINTER_RE = re.compile(
+    r"如\s*表\s*(\d+|[xXＸ])\s*(所示|所列|中所示)\s*[，,]?|[（(]\s*(见|参见)\s*表\s*(\d+|[xXＸ])\s*[)）]|"
+    r"\b[Aa]s (shown|listed|summari[sz]ed) in Table\s+(\d+|[xX])\s*,?\s*|\s*\((see )?Table\s+(\d+|[xX])\)"
+)
+
+
+def _drop_dangling(text: str, p: Paragraph, messages: list[Message]) -> str:
+    """In a chapter with no table left, a phrase pointing at a table goes; other pointers stay
+    and are reported."""
+    for m in list(_POINTER_RE.finditer(text)):
+        messages.append(Message("table-reference", "warning", p.line, p.line, m.group(0).strip(),
+                                "phrase pointing at a table that is not published removed"))
+    text = _POINTER_RE.sub("", text)
+    for m in TABLE_REF_RE.finditer(text):
+        messages.append(Message("table-reference", "warning", p.line, p.line, m.group(0),
+                                f"“{m.group(0)}” refers to no published table; left as written"))
+    return text
 
 
 def _last_sentence_ref(p: Paragraph) -> re.Match[str] | None:
@@ -218,10 +235,11 @@ def _rewrite_references(
                 original = m.group(2) or m.group(4)
                 target = target_for_intro or by_original.get(original) or (tables[0] if len(tables) == 1 else None)
                 if target is None or target.number in (None, -1):
-                    messages.append(Message("table-reference", "warning", b.line, b.line, m.group(0),
-                                            f"“{m.group(0)}” refers to no published table; left as written"))
                     return m.group(0)
                 return table_label(language, target.number)
 
-            b.inlines[idx] = Text(TABLE_REF_RE.sub(replace, item.text))
+            text = TABLE_REF_RE.sub(replace, item.text)
+            if target_for_intro is None and not tables:
+                text = _drop_dangling(text, b, messages)
+            b.inlines[idx] = Text(text)
     return messages
