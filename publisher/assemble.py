@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 from pathlib import PurePath
+from typing import Literal
 
 from publisher.blocks import parse_blocks
 from publisher.clean import Cleaned
