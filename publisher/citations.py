@@ -15,8 +15,7 @@ from publisher.references import SuppliedEntry
 def _inline_lists(block: Block) -> Iterator[list[Inline]]:
     """The inline lists of one block, in reading order (a table: header, then rows)."""
     if isinstance(block, Table):
-        for cell in block.header:
-            yield cell
+        yield from block.header
         for row in block.rows:
             yield from row
     elif hasattr(block, "inlines"):
