@@ -52,7 +52,8 @@ def assemble(record: Record, cleaned: Cleaned, outline: Outline, draft: bool = F
     candidates: list[Candidate] = []
     for gen in cleaned.generations:
         rest = _take_front(gen, front, outline, messages)
-        candidates.extend(_split_candidates(rest, candidates, messages))
+        rest = _promote_bold_headings(rest, outline)
+        candidates.extend(_split_candidates(rest, candidates, messages, front))
     language = _language(record, cleaned)
     doc = Document(
         title=front.title or outline.title or record.topic or PurePath(record.source).stem,
@@ -113,8 +114,26 @@ def _language(record: Record, cleaned: Cleaned) -> Literal["zh", "en"]:
 
 
 # --------------------------------------------------------------------------- candidates
+_BOLD_LINE_RE = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_]{1,60})\1\s*$")
+
+
+def _promote_bold_headings(gen: list[SourceLine], outline: Outline) -> list[SourceLine]:
+    """A bold line that names an outline chapter (or sub-section) is that heading."""
+    out: list[SourceLine] = []
+    for ln in gen:
+        m = _BOLD_LINE_RE.match(ln.text)
+        if m and outline.chapters:
+            title = m.group("t").strip()
+            if outline.best_chapter(title)[0] >= 0:
+                ln = SourceLine(ln.no, "## " + title)
+            elif outline.best_subsection(title)[0] >= 0:
+                ln = SourceLine(ln.no, "### " + title)
+        out.append(ln)
+    return out
+
+
 def _split_candidates(
-    gen: list[SourceLine], previous: list[Candidate], messages: list[Message]
+    gen: list[SourceLine], previous: list[Candidate], messages: list[Message], front: Front
 ) -> list[Candidate]:
     gen = [_caption_heading_to_line(ln) for ln in gen]
     levels = [h[0] for ln in gen if (h := heading(ln.text))]
@@ -122,7 +141,7 @@ def _split_candidates(
     if not levels:
         if any(ln.text.strip() for ln in gen):
             out.append(Candidate(None, 0, gen[0].no, list(gen)))
-        return _attach_orphans(out, previous, messages)
+        return _attach_orphans(out, previous, messages, front)
     top = min(levels)
     current: Candidate | None = None
     for ln in gen:
@@ -136,14 +155,23 @@ def _split_candidates(
                 out.append(current)
         else:
             current.body.append(ln)
-    return _attach_orphans(out, previous, messages)
+    return _attach_orphans(out, previous, messages, front)
 
 
-def _attach_orphans(out: list[Candidate], previous: list[Candidate], messages: list[Message]) -> list[Candidate]:
-    """Text before any heading of its generation continues the chapter before it."""
+def _attach_orphans(
+    out: list[Candidate], previous: list[Candidate], messages: list[Message], front: Front
+) -> list[Candidate]:
+    """Text before any heading of its generation continues the chapter before it; before the
+    first chapter, with no abstract found, it is the abstract."""
     if out and out[0].title is None:
         orphan = out.pop(0)
-        if previous:
+        if not previous and not front.abstract:
+            front.abstract = list(orphan.body)
+            messages.append(
+                Message("orphan-text", "info", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
+                        "text before the first chapter heading, with no abstract marker, used as the abstract")
+            )
+        elif previous:
             previous[-1].body.extend([SourceLine(orphan.line, "")] + orphan.body)
             messages.append(
                 Message("orphan-text", "info", orphan.line, orphan.body[-1].no, excerpt(orphan.body),

@@ -114,3 +114,14 @@ def test_vancouver_numbering_is_a_bijection_in_order_of_first_citation(groups: l
         assert g == sorted(set(g))
         first.extend(n for n in g if n not in first)
     assert first == list(range(1, len(supplied_order) + 1))
+
+
+def test_bold_lines_naming_outline_chapters_are_headings() -> None:
+    doc = build_document(record(OUTLINE, "**1 引言**\n\n引言句。\n\n**3 结论**\n\n结论句。\n"), name="t")
+    assert [s.title for s in doc.sections] == ["引言", "结论"]
+
+
+def test_text_without_any_heading_is_kept_as_the_abstract() -> None:
+    doc = build_document(record("", "只有一段没有标题的文字[^1]。\n"), name="t")
+    assert "只有一段没有标题的文字" in texts(doc)
+    assert any(m.rule == "orphan-text" for m in doc.report)
