@@ -17,7 +17,7 @@ from publisher.blocks import parse_blocks
 from publisher.clean import Cleaned
 from publisher.clean.base import CITE_RE, excerpt, heading
 from publisher.model import Block, Document, Emph, Message, Metadata, Paragraph, Section, Text, iter_blocks
-from publisher.outline import Outline, normalise, similarity, split_keywords, strip_number
+from publisher.outline import Outline, normalise, number_label, similarity, split_keywords, strip_number
 from publisher.reader import Record, SourceLine
 from publisher.tables import CAPTION_LINE_RE
 
@@ -206,6 +206,7 @@ def _choose(
     candidates: list[Candidate], outline: Outline, messages: list[Message], draft: bool, language: str
 ) -> list[Candidate]:
     slots: dict[int, list[Candidate]] = {}
+    unplaced: list[Candidate] = []
     for cand in candidates:
         title = cand.title or ""
         k, _ = outline.best_chapter(title)
@@ -217,6 +218,16 @@ def _choose(
             owner = slots[k][-1]
             owner.body.append(SourceLine(cand.line, "#" * (owner.level + 1) + " " + title))
             owner.body.extend(cand.body)
+            continue
+        unplaced.append(cand)
+    for cand in unplaced:
+        title = cand.title or ""
+        k = _by_number(title, outline, slots)
+        if k >= 0:
+            slots[k] = [cand]
+            messages.append(Message("chapter-match", "info", cand.line, cand.line, excerpt(title),
+                                    f"“{title}” placed as outline chapter “{outline.chapters[k].title}” "
+                                    "by its number (the titles differ)"))
             continue
         messages.append(
             Message("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,
@@ -245,6 +256,20 @@ def _choose(
         chosen.append(best)
     _report_moves(chosen, outline, messages)
     return chosen
+
+
+NUMBER_MATCH_THRESHOLD = 0.3
+
+
+def _by_number(title: str, outline: Outline, slots: dict[int, list[Candidate]]) -> int:
+    """An unwritten outline chapter with the same number and a loosely similar title, or -1."""
+    label = number_label(title)
+    if not label:
+        return -1
+    free = [k for k, e in enumerate(outline.chapters) if e.label == label and k not in slots]
+    scored = [(similarity(title, outline.chapters[k].title), k) for k in free]
+    best = max(scored, default=(0.0, -1))
+    return best[1] if best[0] >= NUMBER_MATCH_THRESHOLD else -1
 
 
 def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Message]) -> None:

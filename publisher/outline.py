@@ -28,6 +28,12 @@ def strip_number(title: str) -> str:
     return _NUMBER_RE.sub("", title.strip().strip("*_ "), count=1).strip().strip("*_ ")
 
 
+def number_label(title: str) -> str:
+    """The leading chapter number of a title ("3. 方法" -> "3"), or ""."""
+    m = re.match(r"^\s*(?:第\s*)?(\d+)(?:[.．、\s]|$)", title)
+    return m.group(1) if m else ""
+
+
 def normalise(title: str) -> str:
     return _PUNCT_RE.sub("", strip_number(title)).lower()
 
@@ -52,6 +58,7 @@ def similarity(a: str, b: str) -> float:
 class OutlineEntry:
     title: str
     line: int
+    label: str = ""  # the number the outline gave it ("3"), which may clash with others
     children: list[OutlineEntry] = field(default_factory=list)
 
 
@@ -110,7 +117,7 @@ def parse_outline(lines: list[SourceLine]) -> Outline:
     top = min(level for level, _, _ in body)
     stack: list[tuple[int, OutlineEntry]] = []
     for level, title, no in body:
-        entry = OutlineEntry(strip_number(title), no)
+        entry = OutlineEntry(strip_number(title), no, number_label(title))
         if level == top:
             out.chapters.append(entry)
             stack = [(level, entry)]

@@ -125,3 +125,10 @@ def test_text_without_any_heading_is_kept_as_the_abstract() -> None:
     doc = build_document(record("", "只有一段没有标题的文字[^1]。\n"), name="t")
     assert "只有一段没有标题的文字" in texts(doc)
     assert any(m.rule == "orphan-text" for m in doc.report)
+
+
+def test_a_renamed_chapter_is_placed_by_its_number_when_its_slot_is_free() -> None:
+    doc = build_document(record(OUTLINE, "### 1 引言\n\n引言句。\n\n### 3 总结\n\n结论句。\n\n### 4 无关的综述\n\n别的。\n"), name="t")
+    assert [s.title for s in doc.sections] == ["引言", "结论"]
+    assert any(m.rule == "chapter-match" for m in doc.report)
+    assert any(m.rule == "off-outline" and "无关的综述" in m.message for m in doc.report)
