@@ -1,0 +1,107 @@
+"""ASGI middleware that guards every request before a handler sees it.
+
+BodyLimit refuses a body over the limit with 413 before any conversion: at once when the
+declared Content-Length is too large, and while reading when a body without one (chunked)
+grows past the limit. SecurityHeaders adds the headers every answer carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ErrorPage = Callable[[Scope, int, str, dict[str, str] | None], Response]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int, error: ErrorPage):
+        self.app = app
+        self.max_bytes = max_bytes
+        self.error = error
+
+    def _too_large(self, scope: Scope) -> Response:
+        mb = self.max_bytes / 1048576
+        return self.error(scope, 413, f"request body is over the {mb:g} MB limit", None)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._too_large(scope)(scope, receive, send)
+            return
+
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._too_large(scope)(scope, receive, send)
+
+
+# Sent with every answer. The draft link is the draft's only key, so no page may leak it
+# in a Referer header when an author follows a link in the article.
+COMMON_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+# The service's own pages: scripts and styles only from the service itself.
+PAGE_CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# Rendered HTML served as a document: never allowed to run anything on our origin.
+SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+class SecurityHeaders:
+    """`outputs`: paths whose HTML is rendered article output (sandboxed); `exempt`: pages
+    that bring their own scripts (FastAPI's /docs loads Swagger UI from a CDN)."""
+
+    def __init__(self, app: ASGIApp, outputs: tuple[str, ...], exempt: tuple[str, ...]):
+        self.app = app
+        self.outputs = outputs
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+
+        async def add_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in COMMON_HEADERS.items():
+                    headers.setdefault(name, value)
+                if headers.get("content-type", "").startswith("text/html") and not path.startswith(self.exempt):
+                    is_output = path.startswith(self.outputs) or "content-disposition" in headers
+                    headers.setdefault("Content-Security-Policy", SANDBOX_CSP if is_output else PAGE_CSP)
+            await send(message)
+
+        await self.app(scope, receive, add_headers)

@@ -1,0 +1,294 @@
+"""The CMS API against a live server: every endpoint, every error it promises."""
+
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import pytest
+
+from publisher.pipeline import build_document
+from publisher.service import create_app
+from publisher.service.store import ID_RE
+
+from .conftest import SAMPLE_ZH_TITLE, live_server
+
+Serve = Callable[..., httpx.Client]
+Shared = tuple[httpx.Client, dict[str, Any]]
+API = "/api/v1/documents"
+
+# format -> (media type prefix, how the file starts)
+MAGIC = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+    "pdf": ("application/pdf", b"%PDF-"),
+    "html": ("text/html", b"<!"),
+    "md": ("text/markdown", b""),
+    "jats": ("application/xml", b"<?xml"),
+}
+
+
+def upload(client: httpx.Client, data: bytes, **headers: str) -> httpx.Response:
+    return client.post(API, content=data, headers={"Content-Type": "text/plain", **headers})
+
+
+def filename_star(disposition: str) -> str:
+    m = re.search(r"filename\*=UTF-8''([^;]+)", disposition)
+    assert m, disposition
+    return unquote(m.group(1))
+
+
+def test_upload_returns_id_model_and_links(shared: Shared) -> None:
+    client, body = shared
+    assert ID_RE.fullmatch(body["id"])
+    assert body["document"]["title"] == SAMPLE_ZH_TITLE
+    assert body["document"]["report"], "the sample's report reaches the CMS"
+    assert set(body["links"]) >= {"json", "docx", "pdf", "html", "md", "jats", "fragment"}
+    assert body["links"]["json"] == f"{API}/{body['id']}"
+    assert client.get(body["links"]["json"]).json() == body["document"]
+
+
+def test_multipart_field_file_keeps_the_file_name(shared: Shared, sample_bytes: bytes) -> None:
+    client, first = shared
+    r = client.post(API, files={"file": ("dir/../001.txt", sample_bytes, "text/plain")})
+    assert r.status_code == 201
+    assert r.headers["location"] == f"{API}/{r.json()['id']}"
+    assert r.json()["document"]["metadata"]["source"] == "001.txt"
+    assert r.json()["id"] != first["id"]
+
+
+@pytest.mark.parametrize("fmt", sorted(MAGIC))
+def test_each_format_downloads_named_after_the_title(shared: Shared, fmt: str) -> None:
+    client, body = shared
+    links = body["links"]
+    first = client.get(links[fmt])
+    assert first.status_code == 200
+    media, magic = MAGIC[fmt]
+    assert first.headers["content-type"].startswith(media)
+    assert first.content.startswith(magic) and len(first.content) > 1000
+    disposition = first.headers["content-disposition"]
+    assert disposition.startswith("attachment;")
+    assert filename_star(disposition).startswith(SAMPLE_ZH_TITLE + ".")
+    fallback = re.search(r'filename="([^"]*)"', disposition)
+    assert fallback and fallback.group(1).isascii()
+    again = client.get(links[fmt])  # second time from the cached file
+    assert again.content == first.content
+
+
+def test_docx_holds_the_chapters(shared: Shared) -> None:
+    client, body = shared
+    links = body["links"]
+    with zipfile.ZipFile(io.BytesIO(client.get(links["docx"]).content)) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    assert "引言" in xml
+
+
+def test_fragment_is_the_article_alone_and_sandboxed(shared: Shared) -> None:
+    client, body = shared
+    links = body["links"]
+    r = client.get(links["fragment"])
+    assert r.status_code == 200
+    assert r.text.lstrip().startswith("<article")
+    assert "<html" not in r.text and SAMPLE_ZH_TITLE in r.text
+    assert r.headers["content-security-policy"].startswith("sandbox")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+
+
+def test_there_is_no_listing(shared: Shared) -> None:
+    client, _ = shared
+    assert client.get(API).status_code == 405
+    assert client.get(API + "/", follow_redirects=True).status_code == 405
+
+
+@pytest.mark.parametrize("bad_id", [
+    "AAAAAAAAAAAAAAAAAAAAAA",  # well formed, never issued
+    "short",
+    "AAAAAAAAAAAAAAAAAAAAAAA",  # one character too many
+    "..%2F..%2Fdrafts.sqlite3",
+    "%2E%2E",
+    "AAAAAAAAAAAAAAAAAAAA%00",
+])
+def test_unknown_or_malformed_ids_are_404(shared: Shared, bad_id: str) -> None:
+    client, _ = shared
+    for path in (f"{API}/{bad_id}", f"{API}/{bad_id}.docx", f"{API}/{bad_id}/fragment"):
+        assert client.get(path).status_code == 404, path
+    assert client.delete(f"{API}/{bad_id}").status_code == 404
+
+
+def test_unknown_format_is_refused(shared: Shared) -> None:
+    client, body = shared
+    doc_id = body["id"]
+    assert client.get(f"{API}/{doc_id}.exe").status_code == 422
+
+
+def test_delete_then_404_and_files_gone(serve: Serve, sample_bytes: bytes, tmp_path: Path) -> None:
+    client = serve()
+    links = upload(client, sample_bytes).json()["links"]
+    assert client.get(links["docx"]).status_code == 200
+    doc_id = links["json"].rsplit("/", 1)[1]
+    assert list((tmp_path / "data" / "files").glob(doc_id + ".*"))
+    r = client.delete(links["json"])
+    assert r.status_code == 204 and r.content == b""
+    for link in (links["json"], links["docx"], links["fragment"]):
+        assert client.get(link).status_code == 404
+    assert client.delete(links["json"]).status_code == 404
+    assert not list((tmp_path / "data" / "files").glob(doc_id + ".*"))
+
+
+def test_a_restarted_server_still_serves_the_draft(tmp_path: Path, sample_bytes: bytes) -> None:
+    data = tmp_path / "data"
+    with live_server(create_app(data)) as base, httpx.Client(base_url=base, timeout=60) as client:
+        links = upload(client, sample_bytes).json()["links"]
+        model = client.get(links["json"]).content
+        docx = client.get(links["docx"]).content
+    with live_server(create_app(data)) as base, httpx.Client(base_url=base, timeout=60) as client:
+        assert client.get(links["json"]).content == model
+        assert client.get(links["docx"]).content == docx
+        assert client.get(links["md"]).status_code == 200  # rendered after the restart
+
+
+# --------------------------------------------------------------------------- auth
+def test_token_is_required_when_configured(serve: Serve, sample_bytes: bytes) -> None:
+    client = serve(token="s3cret-token")
+    r = upload(client, sample_bytes)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert upload(client, sample_bytes, Authorization="Bearer wrong").status_code == 401
+    assert upload(client, sample_bytes, Authorization="Basic czNjcmV0LXRva2Vu").status_code == 401
+    ok = upload(client, sample_bytes, Authorization="Bearer s3cret-token")
+    assert ok.status_code == 201
+    assert client.get(ok.json()["links"]["json"]).status_code == 401
+    authed = client.get(ok.json()["links"]["json"], headers={"Authorization": "Bearer s3cret-token"})
+    assert authed.status_code == 200
+    assert client.delete(ok.json()["links"]["json"]).status_code == 401
+
+
+def test_token_from_the_environment(serve: Serve, sample_bytes: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBLISHER_API_TOKEN", "from-env")
+    client = serve()
+    assert upload(client, sample_bytes).status_code == 401
+    assert upload(client, sample_bytes, Authorization="Bearer from-env").status_code == 201
+
+
+def test_openapi_is_public_and_describes_the_api(serve: Serve) -> None:
+    client = serve(token="t")
+    spec = client.get("/openapi.json").json()
+    assert {API, API + "/{doc_id}", API + "/{doc_id}.{fmt}", API + "/{doc_id}/fragment"} <= set(spec["paths"])
+    assert "multipart/form-data" in spec["paths"][API]["post"]["requestBody"]["content"]
+    assert not any(p.startswith("/d/") for p in spec["paths"]), "the authors' pages stay out of the API docs"
+
+
+# --------------------------------------------------------------------------- limits
+class Recorder:
+    """A builder that records whether conversion was ever reached."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return build_document(*args, **kwargs)
+
+
+def test_413_from_content_length_before_conversion(serve: Serve, sample_bytes: bytes) -> None:
+    builder = Recorder()
+    client = serve(max_bytes=10_000, builder=builder)
+    r = upload(client, sample_bytes)
+    assert r.status_code == 413
+    assert "10_000" not in r.json()["detail"] and "limit" in r.json()["detail"]
+    assert client.post(API, files={"file": ("a.txt", sample_bytes)}).status_code == 413
+    assert builder.calls == 0
+
+
+def test_413_while_reading_a_chunked_body(serve: Serve, sample_bytes: bytes) -> None:
+    builder = Recorder()
+    client = serve(max_bytes=10_000, builder=builder)
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the server must count
+        for i in range(0, len(sample_bytes), 4096):
+            yield sample_bytes[i : i + 4096]
+
+    r = client.post(API, content=chunks(), headers={"Content-Type": "text/plain"})
+    assert r.status_code == 413
+    assert builder.calls == 0
+
+
+def test_within_the_limit_is_accepted(serve: Serve, sample_bytes: bytes) -> None:
+    client = serve(max_bytes=len(sample_bytes) + 1000)
+    assert upload(client, sample_bytes).status_code == 201
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b"", "file is empty"),
+    (b"just some text\nnothing like a record\n", "not a callback record"),
+    (b"\x00\x01binary\x00", "binary"),
+])
+def test_422_with_the_readers_message(serve: Serve, body: bytes, message: str, tmp_path: Path) -> None:
+    client = serve()
+    r = upload(client, body)
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert message in detail and "\n" not in detail and "Traceback" not in detail
+    with sqlite3.connect(tmp_path / "data" / "drafts.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM drafts").fetchone() == (0,)
+
+
+def test_urlencoded_body_is_the_record(shared: Shared, sample_bytes: bytes) -> None:
+    client, _ = shared  # what `curl --data-binary @record.txt` sends
+    r = client.post(API, content=sample_bytes, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 201 and r.json()["document"]["title"] == SAMPLE_ZH_TITLE
+
+
+def test_422_for_a_form_without_a_file(serve: Serve) -> None:
+    client = serve()
+    r = client.post(API, files={"other": ("a.txt", b"x")})
+    assert r.status_code == 422 and "no record given" in r.json()["detail"]
+
+
+class Gate:
+    """A builder that blocks until released, to hold a worker busy on purpose."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.entered.set()
+        self.release.wait(60)
+        return build_document(*args, **kwargs)
+
+
+def test_503_with_retry_after_when_saturated(serve: Serve, sample_bytes: bytes) -> None:
+    gate = Gate()
+    client = serve(workers=1, queue=0, builder=gate, retry_after=7)
+    first: list[httpx.Response] = []
+    worker = threading.Thread(target=lambda: first.append(upload(client, sample_bytes)))
+    worker.start()
+    try:
+        assert gate.entered.wait(30)
+        busy = upload(client, sample_bytes)
+        assert busy.status_code == 503
+        assert busy.headers["retry-after"] == "7"
+        assert "busy" in busy.json()["detail"]
+    finally:
+        gate.release.set()
+        worker.join(60)
+    assert first[0].status_code == 201
+
+
+def test_504_when_a_conversion_takes_too_long(serve: Serve, sample_bytes: bytes) -> None:
+    gate = Gate()
+    client = serve(timeout=0.2, builder=gate)
+    try:
+        r = upload(client, sample_bytes)  # the gate stays shut past the timeout
+    finally:
+        gate.release.set()
+    assert r.status_code == 504
+    assert "too long" in r.json()["detail"]
