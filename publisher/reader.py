@@ -92,6 +92,9 @@ def read_record(data: bytes | str, source: str = "<input>", max_bytes: int = DEF
     parts: dict[str, list[SourceLine]] = {"header": [], "outline": [], "content": [], "references": []}
     for line in lines:
         t = line.text
+        if not t.strip():  # blank lines: most of a long record, and never a marker
+            parts[part].append(line)
+            continue
         if part == "header" and _TITLE_RE.match(t):
             rec.has_header = True
             continue

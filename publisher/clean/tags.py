@@ -22,8 +22,12 @@ _CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 def _find(pattern: re.Pattern[str], text: str, start: int = 0) -> re.Match[str] | None:
     """The first tag match that is not inside an inline code span."""
-    spans = [m.span() for m in _CODE_SPAN_RE.finditer(text)]
+    if "<" not in text:  # the common case, and the hot path on long records
+        return None
+    spans: list[tuple[int, int]] | None = None
     for m in pattern.finditer(text, start):
+        if spans is None:
+            spans = [c.span() for c in _CODE_SPAN_RE.finditer(text)] if "`" in text else []
         if not any(a <= m.start() < b for a, b in spans):
             return m
     return None
@@ -34,6 +38,7 @@ def split_generations(lines: Lines) -> tuple[list[Lines], list[Message]]:
     generations: list[Lines] = [[]]
     messages: list[Message] = []
     empty_pairs: list[SourceLine] = []
+    empty_openers: list[SourceLine] = []
     closes_ahead = _closes_ahead(lines)
     inside: list[SourceLine] | None = None  # the reasoning block being skipped
     for idx, line in enumerate(lines):
@@ -74,6 +79,7 @@ def split_generations(lines: Lines) -> tuple[list[Lines], list[Message]]:
             inside.append(SourceLine(line.no, text[: m_close.start()]))
             if not any(ln.text.strip() for ln in inside):
                 empty_pairs.append(line)
+                empty_openers.append(inside[0])  # the report's range starts at the opening tag
             text = text[m_close.end() :]
             _close(inside, generations, messages, empty_pairs, unclosed=False)
             inside = None
@@ -83,7 +89,7 @@ def split_generations(lines: Lines) -> tuple[list[Lines], list[Message]]:
         _close(inside, generations, messages, empty_pairs, unclosed=True)
     if empty_pairs:
         messages.append(
-            message(RULE, "info", empty_pairs, f"{len(empty_pairs)} empty reasoning tag pair(s) between generations removed")
+            message(RULE, "info", empty_openers + empty_pairs, f"{len(empty_pairs)} empty reasoning tag pair(s) between generations removed")
         )
     return [g for g in generations if any(ln.text.strip() for ln in g)], messages
 
@@ -109,7 +115,8 @@ def _stray_close(line: SourceLine, before: str, generations: list[Lines], messag
     body = [ln for ln in current if ln.text.strip()]
     if body and not any(heading(ln.text) for ln in body):
         generations[-1].clear()
-        messages.append(message(RULE, "warning", body, "reasoning before a closing tag with no opening tag removed"))
+        tag = SourceLine(line.no, "")  # the range runs to the closing tag's line
+        messages.append(message(RULE, "warning", body + [tag], "reasoning before a closing tag with no opening tag removed"))
     else:
         if before.strip():
             generations[-1].append(SourceLine(line.no, before))
@@ -122,7 +129,8 @@ def _close(inside: Lines, generations: list[Lines], messages: list[Message], emp
     body = [ln for ln in inside if ln.text.strip()]
     if body:
         what = "reasoning block removed" + (" (tag never closed)" if unclosed else "")
-        messages.append(message(RULE, "warning" if unclosed else "info", body, what))
+        # the range runs from the opening to the closing tag: the tag lines go too
+        messages.append(message(RULE, "warning" if unclosed else "info", inside, what))
     elif unclosed and inside:
         empty.append(inside[0])
     if generations[-1]:
