@@ -129,10 +129,38 @@ def _guard_line_starts(tree: Any) -> Any:
     return tree
 
 
+# docutils turns any `scheme:rest` in running text into a live link (javascript:, file:, data:
+# included). An escaped colon, `\:`, renders as ":" and stops that; http(s) and mailto stay live.
+_SCHEME_RE = re.compile(r"(?<![\w:`])(?!(?:https?|mailto):)([A-Za-z][A-Za-z0-9+.-]{0,30}):(?=[^\s`])")
+_ESCAPED_COLON = node("RawInline", ["rst", "\\:"])
+
+
+def _defuse_schemes(tree: Any) -> Any:
+    if isinstance(tree, list):
+        out: list[Any] = []
+        for item in tree:
+            if isinstance(item, dict) and item.get("t") == "Str" and _SCHEME_RE.search(item["c"]):
+                pos = 0
+                for m in _SCHEME_RE.finditer(item["c"]):
+                    out.append(node("Str", item["c"][pos : m.end(1)]))
+                    out.append(_ESCAPED_COLON)
+                    pos = m.end()
+                if pos < len(item["c"]):
+                    out.append(node("Str", item["c"][pos:]))
+            else:
+                out.append(_defuse_schemes(item))
+        return out
+    if isinstance(tree, dict):
+        if tree.get("t") in ("Code", "CodeBlock", "Link"):
+            return tree
+        return {key: _defuse_schemes(value) for key, value in tree.items()}
+    return tree
+
+
 def index_rst(doc: Document, options: RenderOptions) -> bytes:
     ast: dict[str, Any] = to_pandoc(doc, options, target="sphinx")
     blocks = _reference_targets(ast["blocks"])
-    ast = {**ast, "blocks": _guard_line_starts(_safe_links(_inline_citations(blocks)))}
+    ast = {**ast, "blocks": _defuse_schemes(_guard_line_starts(_safe_links(_inline_citations(blocks))))}
     return run_pandoc(
         ast, "rst", ["--standalone", "--wrap=none"], timeout=options.timeout, source=doc.metadata.source
     )
