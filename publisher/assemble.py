@@ -21,8 +21,9 @@ from publisher.outline import Outline, normalise, number_label, similarity, spli
 from publisher.reader import Record, SourceLine
 from publisher.tables import CAPTION_LINE_RE
 
-ABSTRACT_RE = re.compile(r"^\s*[*_]*\s*(摘\s*要|abstract|summary)\s*[*_]*\s*[:：]?\s*[*_]*\s*(.*)$", re.I)
-KEYWORDS_RE = re.compile(r"^\s*[*_]*\s*(关键词|关键字|key\s*words?)\s*[*_]*\s*[:：]\s*[*_]*\s*(.+)$", re.I)
+# possessive quantifiers (*+): runs of spaces cannot be split two ways, so matching stays linear
+ABSTRACT_RE = re.compile(r"^\s*+[*_]*+\s*+(摘\s*+要|abstract|summary)\s*+[*_]*+\s*+[:：]?\s*+[*_]*+\s*+(.*)$", re.I)
+KEYWORDS_RE = re.compile(r"^\s*+[*_]*+\s*+(关键词|关键字|key\s*+words?)\s*+[*_]*+\s*+[:：]\s*+[*_]*+\s*(.+)$", re.I)
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 

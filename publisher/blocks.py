@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from publisher.inlines import MD, inlines_from_tokens
-from publisher.model import Block, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong
+from publisher.inlines import MD, inlines_from_tokens, parse_inlines
+from publisher.model import Block, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong, Text
 from publisher.reader import SourceLine
 from publisher.tables import CAPTION_LINE_RE, is_table_line, parse_table
 
@@ -25,7 +25,7 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
     chunk: list[SourceLine] = []
     while i < len(lines):
         if is_table_line(lines[i].text) and _table_starts(lines, i):
-            blocks.extend(_markdown_blocks(chunk))
+            blocks.extend(_markdown_blocks(chunk, messages))
             chunk = []
             j = i
             while j < len(lines) and is_table_line(lines[j].text):
@@ -37,13 +37,13 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
             continue
         if CAPTION_LINE_RE.match(lines[i].text.strip()):
             # a caption is always a paragraph of its own, even with no blank line around it
-            blocks.extend(_markdown_blocks(chunk))
-            blocks.extend(_markdown_blocks([lines[i]]))
+            blocks.extend(_markdown_blocks(chunk, messages))
+            blocks.extend(_markdown_blocks([lines[i]], messages))
             chunk = []
         else:
             chunk.append(lines[i])
         i += 1
-    blocks.extend(_markdown_blocks(chunk))
+    blocks.extend(_markdown_blocks(chunk, messages))
     return blocks, messages
 
 
@@ -52,14 +52,31 @@ def _table_starts(lines: list[SourceLine], i: int) -> bool:
     return i + 1 < len(lines) and is_table_line(lines[i + 1].text)
 
 
-def _markdown_blocks(lines: list[SourceLine]) -> list[Block]:
+def _markdown_blocks(lines: list[SourceLine], messages: list[Message] | None = None) -> list[Block]:
     if not any(ln.text.strip() for ln in lines):
         return []
     # blank lines keep markdown's paragraph boundaries; line numbers map tokens back
     text = "\n".join(ln.text for ln in lines)
     numbers = [ln.no for ln in lines]
     tokens = MD.parse(text)
+    if any(tok.level >= MD.options["maxNesting"] - 2 for tok in tokens):
+        return _flattened(lines, messages)
     blocks, _ = _block_tokens(tokens, 0, numbers, closing=None)
+    return blocks
+
+
+def _flattened(lines: list[SourceLine], messages: list[Message] | None) -> list[Block]:
+    """Lists or quotes nested deeper than markdown-it goes: past its nesting limit it drops
+    the rest of the block silently, so every line becomes a paragraph of its own instead."""
+    blocks: list[Block] = []
+    for ln in lines:
+        text = ln.text.strip()
+        if text:
+            blocks.append(Paragraph(parse_inlines(text) or [Text(text)], ln.no))
+    if messages is not None:
+        kept = [ln for ln in lines if ln.text.strip()]
+        messages.append(Message("deep-nesting", "warning", kept[0].no, kept[-1].no, kept[0].text.strip()[:80],
+                                "lists or quotes nested too deeply; flattened into paragraphs"))
     return blocks
 
 

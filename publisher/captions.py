@@ -15,11 +15,11 @@ from publisher.tables import CAPTION_LINE_RE
 
 _SENTENCE_END = "。！？!?；;."
 _PLACEHOLDER_CELL_RE = re.compile(
-    r"^\s*([.…\-—–_~·/]*|n/?a|tbd|待定|待补充|待填写?|无|空|数值|[xX]+\s*%?|[?？]+|value|\.\.\.)\s*$", re.I
+    r"^\s*+([.…\-—–_~·/]*|n/?a|tbd|待定|待补充|待填写?|无|空|数值|[xX]+\s*+%?|[?？]+|value|\.\.\.)\s*+$", re.I
 )
 # a reference to a table in running text: 表1, 表 X, 如表2所示, Table 3
 TABLE_REF_RE = re.compile(r"(表\s*)(\d+|[xXＸ])(?![0-9A-Za-z_])|(\bTable\s+)(\d+|[xX])\b")
-_INTRO_START_RE = re.compile(r"^\s*(如|见|由)?\s*(表\s*(\d+|[xXＸ])|Table\s+(\d+|[xX]))", re.I)
+_INTRO_START_RE = re.compile(r"^\s*+(如|见|由)?\s*+(表\s*+(\d+|[xXＸ])|Table\s++(\d+|[xX]))", re.I)
 MAX_CAPTION = 80
 MAX_INTRO = 160
 
@@ -151,7 +151,7 @@ def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:
 # a pointer phrase that can go without breaking its sentence: 如表X所示， / （见表2） / as shown in Table 2,
 _POINTER_RE = re.compile(
     r"如\s*表\s*(\d+|[xXＸ])\s*(所示|所列|中所示)\s*[，,]?|[（(]\s*(见|参见)\s*表\s*(\d+|[xXＸ])\s*[)）]|"
-    r"\b[Aa]s (shown|listed|summari[sz]ed) in Table\s+(\d+|[xX])\s*,?\s*|\s*\((see )?Table\s+(\d+|[xX])\)"
+    r"\b[Aa]s (shown|listed|summari[sz]ed) in Table\s+(\d+|[xX])\s*,?\s*|(?<!\s)\s*+\((see )?Table\s+(\d+|[xX])\)"  # starts only where a space run starts: linear
 )
 
 

@@ -1,37 +1,43 @@
-"""`publish`: the command line. Thin: parse arguments, call the API, write files, report.
+"""`publish`: the command line. Thin: parse arguments, plan the jobs, run them, report.
 
 Exit status: 0 published; 1 a record could not be read or rendered; 2 bad usage;
-3 published with warnings under --strict.
+3 published with warnings under --strict. A failed record never stops the others.
+
+Start-up stays small: the pipeline, the writers and rich are imported only once the
+arguments are known to need them, so `publish --version` and `--help` answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publisher import __version__
-from publisher.api import parse_formats, publish
-from publisher.errors import PublishError, UsageError
-from publisher.model import Message
-from publisher.outputs import output_path, write_output
-from publisher.pipeline import BuildOptions
-from publisher.reader import DEFAULT_MAX_BYTES
-from publisher.render import RenderOptions
+
+if TYPE_CHECKING:
+    from publisher.batch import Job, Outcome
 
 EXAMPLES = """examples:
   publish samples/000_0a9243bf99b5b6c4.txt --to docx
   publish record.txt --to docx,pdf,html -o out/
+  publish records/*.txt --to docx,pdf,html -o out/ -j 4
   publish records/*.txt --to all -o out/ --report
   cat record.txt | publish - --to json -o -
   publish record.txt --to html --fragment --strict
 
-exit status: 0 published, 1 unreadable or unrenderable record, 2 usage error,
-3 published with warnings under --strict.
+exit status: 0 published, 1 unreadable or unrenderable record (the others are still
+published), 2 usage error, 3 published with warnings under --strict.
 """
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+DEFAULT_MAX_MB = 20  # the reader's DEFAULT_MAX_BYTES, in MB; not imported, to keep start-up light
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", default="json", metavar="FMT[,FMT...]",
                    help="json, html, md, docx, pdf, jats, sphinx, or all (default: json)")
     p.add_argument("-o", "--output", metavar="DIR", help="output folder (default: beside each input); - for stdout")
+    p.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
+                   help="records published at once (default: one per core; 1 runs in this process)")
     p.add_argument("--report", action="store_true", help="print the whole report, not only the summary")
     p.add_argument("--strict", action="store_true", help="exit 3 when the report has warnings")
     p.add_argument("--toc", action="store_true", help="add a table of contents (docx, pdf)")
@@ -52,11 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draft", action="store_true", help="show placeholders for outline chapters never written")
     p.add_argument("--include-uncited", action="store_true", help="list uncited supplied references after the cited")
     p.add_argument("--font-dir", action="append", default=[], metavar="DIR", help="pdf: extra font folder")
-    p.add_argument("--max-size", type=float, default=DEFAULT_MAX_BYTES / 1048576, metavar="MB",
-                   help="refuse records larger than this (default: 20)")
+    p.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB",
+                   help=f"refuse records larger than this (default: {DEFAULT_MAX_MB})")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("--version", action="version", version=f"publish {__version__}")
     return p
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,59 +85,171 @@ def main(argv: list[str] | None = None) -> int:
         return serve_main(args_list[1:])
     args = build_parser().parse_args(args_list)
     try:
-        formats = parse_formats(args.to)
-        if args.output == "-" and (len(formats) != 1 or len(args.files) != 1 or formats[0] == "sphinx"):
-            raise UsageError("-o - writes one file format of one record to standard output", "-o")
-    except PublishError as exc:
-        print(f"publish: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _run(args)
+    except KeyboardInterrupt:
+        print("publish: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader of `-o -` went away (`publish - -o - | head`): nothing left to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+
+
+def _run(args: argparse.Namespace) -> int:
+    # the heavy part of the program, imported only now that the arguments are known
+    from publisher.api import parse_formats
+    from publisher.batch import default_jobs, plan_jobs, run_jobs
+    from publisher.errors import PublishError, UsageError
+    from publisher.pipeline import BuildOptions
+    from publisher.render import RenderOptions
+
     build = BuildOptions(max_bytes=int(args.max_size * 1048576), draft=args.draft,
                          include_uncited=args.include_uncited)
     render = RenderOptions(toc=args.toc, fragment=args.fragment, draft=args.draft,
                            font_dirs=tuple(Path(d) for d in args.font_dir))
-    status = EXIT_OK
-    for name in args.files:
-        status = max(status, _publish_one(name, formats, args, build, render))
-    return status
-
-
-def _publish_one(name: str, formats: list[str], args: argparse.Namespace, build: BuildOptions,
-                 render: RenderOptions) -> int:
     try:
-        if name == "-":
-            source: bytes | Path = sys.stdin.buffer.read()
-            label = "<stdin>"
-        else:
-            source, label = Path(name), name
-        targets = {fmt: output_path(name, fmt, args.output) for fmt in formats} if args.output != "-" else {}
-        result = publish(source, formats, name=label, build=build, render_options=render)
-        for fmt, data in result.outputs.items():
-            if args.output == "-":
-                assert isinstance(data, bytes)
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-            else:
-                write_output(targets[fmt], data)
+        if args.files.count("-") > 1:
+            raise UsageError("standard input can be read only once", "-")
+        formats = parse_formats(args.to)
+        jobs = plan_jobs(args.files, formats, args.output, build, render, sys.stdin.buffer.read)
     except PublishError as exc:
-        print(f"publish: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED if not isinstance(exc, UsageError) else EXIT_USAGE
+        _error(str(exc))
+        return EXIT_USAGE
+    workers = args.jobs or default_jobs()
+    if len(jobs) == 1:
+        outcome = run_jobs(jobs, 1, lambda _: None)[0]
+        _show_single(outcome, args)
+        outcomes = [outcome]
+    else:
+        outcomes = _run_batch(jobs, workers, args)
+    return _exit_status(outcomes, args.strict)
+
+
+def _exit_status(outcomes: Sequence[Outcome], strict: bool) -> int:
+    if any(o.usage for o in outcomes):
+        return EXIT_USAGE
+    if any(o.error for o in outcomes):
+        return EXIT_FAILED
+    if strict and any(o.warnings for o in outcomes):
+        return EXIT_STRICT
+    return EXIT_OK
+
+
+def _error(text: str) -> None:
+    print(f"publish: error: {text}", file=sys.stderr)
+
+
+# --- one record: the full account ---------------------------------------------------------
+
+def _show_single(outcome: Outcome, args: argparse.Namespace) -> None:
+    if outcome.error:
+        _error(outcome.error)
+        return
+    if outcome.stdout is not None:
+        sys.stdout.buffer.write(outcome.stdout)
+        sys.stdout.buffer.flush()
     if not args.quiet:
-        _print_report(label, result.report, full=args.report, written=list(targets.values()))
-    return EXIT_STRICT if args.strict and result.warnings else EXIT_OK
+        for path in outcome.written:
+            print(f"{outcome.label}: wrote {path}", file=sys.stderr)
+        for line in _report_lines(outcome, full=args.report):
+            print(line, file=sys.stderr)
 
 
-def _print_report(label: str, report: list[Message], full: bool, written: list[Path]) -> None:
-    err = sys.stderr
-    for path in written:
-        print(f"{label}: wrote {path}", file=err)
+def _report_lines(outcome: Outcome, full: bool) -> list[str]:
+    label, report = outcome.label, outcome.report
     counts = Counter(m.rule for m in report)
+    lines = []
     if counts:
-        summary = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))
-        print(f"{label}: report: {summary}", file=err)
+        lines.append(f"{label}: report: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
     for m in report:
         if full or m.severity != "info":
             where = f"{m.line}" if m.line == m.end_line or m.end_line is None else f"{m.line}-{m.end_line}"
-            print(f"{label}:{where}: {m.severity}: [{m.rule}] {m.message}: {m.excerpt}", file=err)
+            lines.append(f"{label}:{where}: {m.severity}: [{m.rule}] {m.message}: {m.excerpt}")
+    return lines
+
+
+# --- many records: progress, one line each, a summary -------------------------------------
+
+def _run_batch(jobs: Sequence[Job], workers: int, args: argparse.Namespace) -> list[Outcome]:
+    from publisher.batch import run_jobs
+
+    started = time.monotonic()
+    if sys.stderr.isatty() and not args.quiet:
+        outcomes = _with_progress_bar(jobs, workers, args)
+    else:
+        total, done = len(jobs), [0]
+
+        def plain(outcome: Outcome) -> None:
+            done[0] += 1
+            for line in _record_lines(outcome, args, f"[{done[0]}/{total}] "):
+                print(line, file=sys.stderr, flush=True)
+
+        outcomes = run_jobs(jobs, workers, plain)
+    if not args.quiet:
+        for line in _summary_lines(outcomes, time.monotonic() - started, hint=not args.report):
+            print(line, file=sys.stderr)
+    return outcomes
+
+
+def _with_progress_bar(jobs: Sequence[Job], workers: int, args: argparse.Namespace) -> list[Outcome]:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from publisher.batch import run_jobs
+
+    console = Console(stderr=True, highlight=False)
+    columns = (TextColumn("publishing"), BarColumn(), MofNCompleteColumn(), TextColumn("failed {task.fields[failed]}"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("publish", total=len(jobs), failed=0)
+        failed = [0]
+
+        def advance(outcome: Outcome) -> None:
+            failed[0] += bool(outcome.error)
+            for line in _record_lines(outcome, args, "", quiet_success=not args.report):
+                progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+            progress.update(task, advance=1, failed=failed[0])
+
+        return run_jobs(jobs, workers, advance)
+
+
+def _record_lines(outcome: Outcome, args: argparse.Namespace, prefix: str, quiet_success: bool = False) -> list[str]:
+    """A failure always; a success as one line unless quiet; every message with --report."""
+    if outcome.error:
+        return [f"publish: error: {outcome.error}"]
+    if args.quiet:
+        return []
+    lines = [] if quiet_success else [f"{prefix}{outcome.label}: {_published(outcome)}"]
+    if args.report:
+        lines.extend(_report_lines(outcome, full=True))
+    return lines
+
+
+def _published(outcome: Outcome) -> str:
+    names = ", ".join(path.suffix.lstrip(".") or path.name for path in outcome.written)
+    warnings = f", {outcome.warnings} warning{'s' if outcome.warnings != 1 else ''}" if outcome.warnings else ""
+    return f"published {names}{warnings}"
+
+
+def _summary_lines(outcomes: Sequence[Outcome], seconds: float, hint: bool) -> list[str]:
+    failed = [o for o in outcomes if o.error]
+    ok = len(outcomes) - len(failed)
+    with_warnings = sum(1 for o in outcomes if not o.error and o.warnings)
+    lines = [f"publish: published {ok} of {len(outcomes)} records in {seconds:.1f} s "
+             f"({with_warnings} with warnings, {len(failed)} failed)"]
+    if failed:
+        lines.append("publish: failed:")
+        lines.extend(f"  {o.error}" for o in failed)
+    if with_warnings and hint:
+        lines.append("publish: --report prints every message")
+    return lines
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ def split_citations(text: str) -> list[Inline]:
     pos = 0
     for m in MARKER_RE.finditer(text):
         body = m.group("fn") or m.group("caret") or m.group("cjk") or m.group("plain")
-        if m.group("plain") is not None and _BEFORE_DATA.search(text[: m.start()]):
+        # only the few characters before the bracket can match (the lookbehind still sees
+        # further back): searching the whole prefix would be quadratic in the citations
+        if m.group("plain") is not None and _BEFORE_DATA.search(text, max(0, m.start() - 8), m.start()):
             continue
         numbers = parse_numbers(body)
         if numbers is None:

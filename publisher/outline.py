@@ -95,7 +95,7 @@ def _descendants(entry: OutlineEntry) -> list[OutlineEntry]:
     return out
 
 
-_KEYWORDS_RE = re.compile(r"^\s*[-*+]?\s*(关键词|关键字|keywords?)\s*[:：]\s*(.+)$", re.I)
+_KEYWORDS_RE = re.compile(r"^\s*+[-*+]?\s*+(关键词|关键字|keywords?)\s*+[:：]\s*(.+)$", re.I)  # *+: linear on spaces
 _LIST_TITLE_RE = re.compile(r"^\s*(\d+)[.．、]\s*(\S.*)$")
 
 

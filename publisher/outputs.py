@@ -39,6 +39,50 @@ def write_output(target: Path, data: Output) -> None:
 
 
 def _write_file(target: Path, data: bytes) -> None:
+    fd = _anonymous_file(target.parent)
+    if fd is None:
+        _write_named_temp(target, data)
+        return
+    # The file has no name until it is complete, so a process killed while writing
+    # (even by SIGKILL) leaves nothing behind; it is named only for the rename.
+    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    try:
+        with os.fdopen(fd, "wb", closefd=False) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.fchmod(fd, 0o644)
+        _name_anonymous_file(fd, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _anonymous_file(folder: Path) -> int | None:
+    """An unnamed file in `folder` (Linux O_TMPFILE), or None where that is not supported."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not Path("/proc/self/fd").is_dir():
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o600)
+    except OSError:
+        return None
+
+
+def _name_anonymous_file(fd: int, path: Path) -> None:
+    # linkat(AT_SYMLINK_FOLLOW) through /proc; os.link uses it only when given a dir fd
+    # (plain link() would try to link the /proc symlink itself: EXDEV).
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", path.name, dst_dir_fd=folder, follow_symlinks=True)
+    finally:
+        os.close(folder)
+
+
+def _write_named_temp(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -66,7 +110,12 @@ def _write_folder(target: Path, files: dict[str, bytes]) -> None:
             old = target.with_name(f".{target.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             os.replace(target, old)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            if old is not None and not target.exists():
+                os.replace(old, target)  # put the old folder back: never leave none
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:

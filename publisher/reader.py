@@ -44,7 +44,8 @@ _HEADER_KEYS: dict[str, tuple[str, ...]] = {
     "topic": ("主题", "topic", "subject"),
     "uuid": ("uuid", "id", "record id"),
 }
-_HEADER_RE = re.compile(r"^\s*([A-Za-z ]+|[\u4e00-\u9fff]+)\s*[:：]\s*(.*?)\s*$")
+# possessive quantifiers (*+, ++): nothing to backtrack into, so a line of spaces is linear
+_HEADER_RE = re.compile(r"^\s*+([A-Za-z][A-Za-z ]*+|[\u4e00-\u9fff]++)\s*+[:：]\s*+(.*)$")
 _TITLE_RE = re.compile(r"^\s*(回调数据记录|callback (data )?record)\s*$", re.I)
 _OUTLINE_RE = re.compile(r"^\s*(大纲|outline)\s*[:：]\s*$", re.I)
 _CONTENT_RE = re.compile(r"^\s*(内容|正文|content)\s*[:：]\s*$", re.I)

@@ -15,9 +15,12 @@ from publisher.reader import SourceLine
 
 _ENTRY_RE = re.compile(r"^\s*(?:[-*]\s*)?[\[［【]\s*(\d{1,4})\s*[\]］】]\s*(.*)$|^\s*(\d{1,4})[.、)]\s+(.*)$")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
-_FILE_TAIL_RE = re.compile(r"(\.(pdf|docx?|pptx?|xlsx?|html?|txt))?(\s*[(（]\d+[)）])?\.(md|pdf|docx?|txt|html?)\s*\.?\s*$", re.I)
+# (?<!\s)\s*+: a match starts where a run of spaces starts, never inside it (linear search)
+_FILE_TAIL_RE = re.compile(
+    r"(\.(pdf|docx?|pptx?|xlsx?|html?|txt))?((?<!\s)\s*+[(（]\d+[)）])?\.(md|pdf|docx?|txt|html?)\s*+\.?\s*+$", re.I
+)
 _STAMP_RE = re.compile(
-    r"\s*[（(]\s*(发布时间|发表时间|发布日期|published|date)\s*[:：]\s*"
+    r"(?<!\s)\s*+[（(]\s*+(发布时间|发表时间|发布日期|published|date)\s*+[:：]\s*+"
     r"(?P<date>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[)）]",
     re.I,
 )

@@ -18,7 +18,9 @@ _PIPE_SPLIT_RE = re.compile(r"(?<!\\)[|｜]")
 # A caption line: "表1 标题", "表X 表格：标题", "Table 2: Title" (the number is replaced later).
 CAPTION_LINE_RE = re.compile(
     r"^[*_]*\s*(?:表\s*(?P<zh>\d+|[xXＸ])|Table\s*(?P<en>\d+|[xX]))(?:\s*[:：.．]\s*|\s+)"
-    r"(?:表格\s*[:：]\s*|table\s*[:：]\s*)?(?P<title>\S.*?)\s*[*_]*\s*$",
+    # the title ends at its last character that is not a space or emphasis mark; a lazy
+    # title before a [*_\s]* tail would rescan the tail at every character (quadratic)
+    r"(?:表格\s*[:：]\s*|table\s*[:：]\s*)?(?P<title>\S(?:.*[^\s*_])?)[\s*_]*$",
     re.I,
 )
 TABLE_LINE_RE = re.compile(r"^\s*[|｜]|(?<!\\)[|｜].*(?<!\\)[|｜]")
@@ -54,7 +56,8 @@ def parse_table(lines: list[SourceLine]) -> tuple[Table, list[Message]]:
         repairs.append(f"separator has {len(rows[1])} cells for {header_width} columns")
     if len(seps) > 1 or (seps and seps[0] != 1):
         repairs.append(f"{len(seps) - (1 if seps and seps[0] == 1 else 0)} stray separator row(s) dropped")
-    data = [r for i, r in enumerate(rows) if i not in seps]
+    sep_rows = set(seps)  # a list here made tables of many separator rows quadratic
+    data = [r for i, r in enumerate(rows) if i not in sep_rows]
     header, body = data[0], data[1:]
     width = _width(header, body)
     if width > len(header):

@@ -34,6 +34,7 @@ RULES: list[tuple[str, Rule]] = [
     ("truncated-ending", cut_truncated_ending),
 ]
 RULE_NAMES = ["reasoning-tags"] + [name for name, _ in RULES]
+MAX_PASSES = 3  # chain runs over one generation, at most
 
 
 @dataclass
@@ -52,13 +53,37 @@ def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Clean
         messages.extend(msgs)
     out: list[Lines] = []
     for gen in generations:
-        for name, rule in RULES:
-            if name not in disabled:
-                gen, msgs = rule(gen)
-                messages.extend(msgs)
+        # One rule can expose work for another (a loop removed with a fence's opening line
+        # orphans its closing line; a cut leaves a new unfinished last block), so the chain
+        # runs again while it still reports changes: cleaning a cleaned text changes nothing.
+        for _ in range(MAX_PASSES):
+            gen, msgs = _run_chain(gen, disabled)
+            messages.extend(msgs)
+            if not msgs:
+                break
         if any(ln.text.strip() for ln in gen):
-            out.append(gen)
+            out.append(_trim_blank_lines(gen))
     return Cleaned(out, messages)
+
+
+def _run_chain(gen: Lines, disabled: frozenset[str]) -> tuple[Lines, list[Message]]:
+    messages: list[Message] = []
+    for name, rule in RULES:
+        if name not in disabled:
+            gen, msgs = rule(gen)
+            messages.extend(msgs)
+    return gen, messages
+
+
+def _trim_blank_lines(gen: Lines) -> Lines:
+    """Blank lines at either end of a generation (left where a rule removed the first or
+    last block) carry nothing; trimming them keeps cleaning idempotent."""
+    start, end = 0, len(gen)
+    while start < end and not gen[start].text.strip():
+        start += 1
+    while end > start and not gen[end - 1].text.strip():
+        end -= 1
+    return gen[start:end]
 
 
 def apply_rule(name: str, lines: Lines) -> tuple[Lines, list[Message]]:

@@ -7,6 +7,7 @@ chapters after it survive; what was inside stays a code block for the leakage ru
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from publisher.clean.base import FENCE_RE, Lines, heading, message
 from publisher.model import Message
@@ -17,13 +18,16 @@ _OPENER_WITH_INFO_RE = re.compile(r"^(`{3,}|~{3,})\s*[A-Za-z][\w+-]*\s*$")
 _TAG_RE = re.compile(r"<\s*/?\s*(think|thinking|reasoning)\b", re.I)
 
 
-def _json_end(lines: Lines, start: int) -> int | None:
-    """One past the line where a JSON value opened at `start` closes again, if it does."""
-    first = next((k for k in range(start, len(lines)) if lines[k].text.strip()), None)
+def _json_end(lines: Lines, start: int, limit: int) -> int | None:
+    """One past the line where a JSON value opened at `start` closes again, if it does
+    before `limit` and before the next heading or reasoning tag."""
+    first = next((k for k in range(start, limit) if lines[k].text.strip()), None)
     if first is None or lines[first].text.strip()[:1] not in "{[":
         return None
     depth, in_string, escape = 0, False, False
-    for k in range(first, len(lines)):
+    for k in range(first, limit):
+        if k > first and _stops_block(lines[k].text):
+            return None
         for ch in lines[k].text:
             if escape:
                 escape = False
@@ -42,9 +46,17 @@ def _json_end(lines: Lines, start: int) -> int | None:
     return None
 
 
+def _stops_block(text: str) -> bool:
+    return heading(text) is not None or bool(_TAG_RE.search(text))
+
+
 def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
     out: Lines = []
     messages: list[Message] = []
+    # Only lines that start with a fence can close or reopen one: the scans jump between
+    # them, and remember where no closing line exists, so the rule stays linear.
+    fence_lines = [k for k, ln in enumerate(lines) if ln.text.strip()[:3] in ("```", "~~~")]
+    never_closed: dict[str, tuple[int, int]] = {}
     i = 0
     while i < len(lines):
         m = FENCE_RE.match(lines[i].text)
@@ -53,21 +65,15 @@ def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
             i += 1
             continue
         marker = m.group(1)
-        j = i + 1
-        while j < len(lines):
-            t = lines[j].text.strip()
-            if t.startswith(marker[0] * len(marker)) and not t.strip(marker[0]):
-                break
-            if _OPENER_WITH_INFO_RE.match(t) and t[0] == marker[0]:  # a new block opens: the first one never closed
-                j = len(lines)
-                break
-            j += 1
-        if j < len(lines):  # properly closed
+        j, reopen = _scan(lines, i, marker, fence_lines, never_closed)
+        if j is not None:  # properly closed
             out.extend(lines[i : j + 1])
             i = j + 1
             continue
-        end = _json_end(lines, i + 1) or next(
-            (k for k in range(i + 1, len(lines)) if heading(lines[k].text) or _TAG_RE.search(lines[k].text)), len(lines)
+        # close it before the next heading or tag, or before a new block that opens
+        limit = len(lines) if reopen is None else reopen
+        end = _json_end(lines, i + 1, limit) or next(
+            (k for k in range(i + 1, limit) if _stops_block(lines[k].text)), limit
         )
         out.extend(lines[i:end])
         out.append(SourceLine(lines[end - 1].no, marker))
@@ -76,3 +82,23 @@ def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
         )
         i = end
     return out, messages
+
+
+def _scan(
+    lines: Lines, i: int, marker: str, fence_lines: list[int], never_closed: dict[str, tuple[int, int]]
+) -> tuple[int | None, int | None]:
+    """(the closing line of the fence opened at i, or None; a later opener with an info
+    string that shows the fence never closed, or None)."""
+    char = marker[0]
+    seen = never_closed.get(char)
+    if seen is not None and seen[0] < i and seen[1] <= len(marker):
+        return None, None  # an earlier, shorter fence found no closing line after it
+    for k in range(bisect_right(fence_lines, i), len(fence_lines)):
+        j = fence_lines[k]
+        t = lines[j].text.strip()
+        if t.startswith(char * len(marker)) and not t.strip(char):
+            return j, None
+        if _OPENER_WITH_INFO_RE.match(t) and t[0] == char:
+            return None, j
+    never_closed[char] = (i, len(marker))
+    return None, None

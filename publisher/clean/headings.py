@@ -15,7 +15,7 @@ from publisher.tables import CAPTION_LINE_RE
 
 RULE = "junk-heading"
 PLACEHOLDER_RE = re.compile(r"^(表|table|图|figure|fig\.?)\s*[xX＊*?？N]?\s*[:：.]?\s*(标题|表格|title|caption)?\s*$", re.I)
-_TABLE_PLACEHOLDER_RE = re.compile(r"^(表\s*[xX\d]*|table\s*[xX\d]*)\s*[:：.]?\s*(标题|title)$", re.I)
+_TABLE_PLACEHOLDER_RE = re.compile(r"^(表\s*+[xX\d]*+|table\s*+[xX\d]*+)\s*+[:：.]?\s*+(标题|title)$", re.I)  # *+: linear
 _ONLY_JUNK_RE = re.compile(r"^[\W_]*$")
 _CITE_ONLY_RE = re.compile(r"^(文献|引用|references?|refs?)?$", re.I)
 
@@ -43,7 +43,7 @@ def strip_junk_headings(lines: Lines) -> tuple[Lines, list[Message]]:
         if h is None or in_fence[i]:
             out.append(ln)
             continue
-        nxt = next((x for x in lines[i + 1 :] if x.text.strip()), None)
+        nxt = next((lines[k] for k in range(i + 1, len(lines)) if lines[k].text.strip()), None)  # no slice: linear
         body_empty = nxt is None or (heading(nxt.text) is not None and heading(nxt.text)[0] <= h[0])  # type: ignore[index]
         if _is_junk(h[1], body_empty):
             messages.append(message(RULE, "info", [ln], "empty or placeholder heading removed"))

@@ -25,12 +25,13 @@ _HEADING_WORDS = (
     r"writing (goals?|guidelines|instructions)|task( description)?|system prompt|constraints|input data|"
     r"style guide|formatting rules"
 )
-HEADING_RE = re.compile(rf"^[\s*#【\[]*({_HEADING_WORDS})[\s*】\]]*(（.*?）|\(.*?\))?[\s*]*[:：]?\s*$", re.I)
+# possessive quantifiers (*+): runs of spaces and stars are matched one way only (linear)
+HEADING_RE = re.compile(rf"^[\s*#【\[]*+({_HEADING_WORDS})[\s*】\]]*+(（.*?）|\(.*?\))?[\s*]*+[:：]?\s*+$", re.I)
 BRACKET_RE = re.compile(
     r"^\s*[*]*【[^】]{0,20}(输入|数据|写作|输出|任务|要求|规范|指令|说明|角色|背景|约束|目标|格式|示例|检索)[^】]{0,20}】"
 )
 IMPERATIVE_RE = re.compile(
-    r"^\s*[*#>\s-]*("
+    r"^[*#>\s-]*+("  # possessive: no alternative starts with these characters
     r"请(根据|基于|按照|依据|结合|严格|以|参考|务必|注意|使用|在|将|确保|勿|不要)[^。]{0,60}(撰写|写作|生成|输出|遵守|遵循|格式|要求|规范|引用|编写)|"
     r"请(撰写|续写|写作|生成|输出|完成|编写|起草)(综述|本章|本节|第.{1,4}[章节]|以下|一篇|一段|一个)|"
     r"(你|您)是一[位名个].{0,30}(专家|作者|助手|学者)|"

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 
-from publisher.clean.base import LIST_RE, TABLE_ROW_RE, Lines, fenced, heading, message
+from publisher.clean.base import FENCE_RE, LIST_RE, TABLE_ROW_RE, Lines, fenced, heading, message
 from publisher.model import Message
 from publisher.reader import SourceLine
 
 RULE = "repetition"
 SHORT_LINE = 12  # characters; a "word per line" loop is made of lines this short
 MIN_RUN = 8  # lines in a short-line loop
-IN_LINE_RE = re.compile(r"(.{1,24}?)(?:[\s,，、;；]*\1){5,}")
+# A unit never starts with a separator and separators are taken possessively: a run of
+# spaces could otherwise be split between unit and separators in very many ways.
+IN_LINE_RE = re.compile(r"((?![\s,，、;；]).{1,24}?)(?:[\s,，、;；]*+\1){5,}")
 _WORDY = re.compile(r"[\w\u4e00-\u9fff]")
 
 
@@ -29,7 +31,10 @@ def strip_repetition(lines: Lines) -> tuple[Lines, list[Message]]:
 
 def _is_plain_short(line: SourceLine) -> bool:
     t = line.text.strip()
-    return 0 < len(t) <= SHORT_LINE and not (heading(t) or LIST_RE.match(t) or TABLE_ROW_RE.match(t))
+    # a fence line is structure: removing it with a loop would orphan its partner
+    return 0 < len(t) <= SHORT_LINE and not (
+        heading(t) or LIST_RE.match(t) or TABLE_ROW_RE.match(t) or FENCE_RE.match(t)
+    )
 
 
 def _short_line_runs(lines: Lines) -> tuple[Lines, list[Message]]:
@@ -86,7 +91,9 @@ def _flush(dupes: Lines, messages: list[Message], out: Lines | None = None) -> N
         messages.append(message(RULE, "warning", dupes, f"line repeated {len(dupes) + 1} times; repeats removed"))
 
 
-_SENTENCE_RE = re.compile(r"[^。！？!?.]+[。！？!?.]+\s*")
+# every run of text is matched once, its end punctuation optional: a run with no full stop
+# would otherwise be rescanned from each of its characters (quadratic)
+_SENTENCE_RE = re.compile(r"[^。！？!?.]++(?:[。！？!?.]++\s*+)?")
 
 
 def _collapse_sentences(text: str) -> str:

@@ -8,6 +8,7 @@ line is only cut out of that line. Tags quoted in inline code are text, not tags
 from __future__ import annotations
 
 import re
+from itertools import chain, islice
 
 from publisher.clean.base import Lines, heading, message
 from publisher.model import Message
@@ -17,7 +18,8 @@ RULE = "reasoning-tags"
 _TAG = r"(?:think|thinking|thought|thoughts|reasoning|reflection|scratchpad|analysis)"
 OPEN_RE = re.compile(rf"<\s*{_TAG}\b[^>]*>", re.I)
 CLOSE_RE = re.compile(rf"<\s*/\s*{_TAG}\s*>", re.I)
-_CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+# a code span opens at a whole run of backticks (as in CommonMark): linear on "`````…"
+_CODE_SPAN_RE = re.compile(r"(?<!`)(`++)(?:(?!\1).)+?\1")
 
 
 def _find(pattern: re.Pattern[str], text: str, start: int = 0) -> re.Match[str] | None:
@@ -33,6 +35,23 @@ def _find(pattern: re.Pattern[str], text: str, start: int = 0) -> re.Match[str] 
     return None
 
 
+MAX_TAGS_PER_LINE = 32  # more is a degenerate loop; each tag would rescan the whole line
+
+
+def _tag_count(text: str) -> int:
+    tags = chain(OPEN_RE.finditer(text), CLOSE_RE.finditer(text))
+    return sum(1 for _ in islice(tags, MAX_TAGS_PER_LINE + 1))
+
+
+def _strip_tags(line: SourceLine, messages: list[Message]) -> str:
+    """A line full of tags loses the tags in one pass and keeps its text: judging pairs one
+    tag at a time would be quadratic in the line's length."""
+    text, count = CLOSE_RE.subn("", OPEN_RE.sub("", line.text))
+    count += len(OPEN_RE.findall(line.text))
+    messages.append(message(RULE, "warning", [line], f"{count} reasoning tags removed from one line; its text kept"))
+    return text
+
+
 def split_generations(lines: Lines) -> tuple[list[Lines], list[Message]]:
     """Remove reasoning blocks; return the generations they separated."""
     generations: list[Lines] = [[]]
@@ -43,6 +62,8 @@ def split_generations(lines: Lines) -> tuple[list[Lines], list[Message]]:
     inside: list[SourceLine] | None = None  # the reasoning block being skipped
     for idx, line in enumerate(lines):
         text = line.text
+        if "<" in text and _tag_count(text) > MAX_TAGS_PER_LINE:
+            text = _strip_tags(line, messages)
         while True:
             if inside is None:
                 m_open, m_close = _find(OPEN_RE, text), _find(CLOSE_RE, text)

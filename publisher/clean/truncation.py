@@ -38,7 +38,9 @@ def _is_sentence_end(text: str, m: re.Match[str]) -> bool:
     after = text[m.start() + 1 : m.start() + 2]
     if after and not after.isspace() and after not in CLOSERS and not CITE_RE.match(text, m.start() + 1):
         return False
-    return not _ABBREVIATION_RE.search(text[: m.start() + 1])
+    # the abbreviation ends at the dot: only the few characters before it can match (\b still
+    # sees further back); searching the whole prefix would be quadratic in the sentences
+    return not _ABBREVIATION_RE.search(text, max(0, m.start() - 8), m.start() + 1)
 
 
 def is_complete(text: str) -> bool:
@@ -48,32 +50,50 @@ def is_complete(text: str) -> bool:
 
 
 def cut_truncated_ending(lines: Lines) -> tuple[Lines, list[Message]]:
-    paras = paragraphs(lines)
-    if not paras:
-        return lines, []
-    start, end = paras[-1]
-    block = lines[start:end]
+    # A paragraph with no complete sentence goes whole and the one before it is judged in
+    # turn: the chapter then ends with a complete sentence, and cutting again changes nothing.
+    messages: list[Message] = []
+    out = list(lines)
+    gone: set[int] = set()
+    for start, end in reversed(paragraphs(lines)):
+        block = lines[start:end]
+        if _ends_well(block):
+            break
+        cut = _last_sentence_end(block)
+        if cut is None:
+            gone.update(range(start, end))
+            messages.append(message(RULE, "warning", block, "chapter ends mid-sentence; the unfinished paragraph was removed"))
+            continue
+        k, at = cut
+        out[start + k] = SourceLine(block[k].no, block[k].text[:at])
+        rest = [SourceLine(block[k].no, block[k].text[at:])] + block[k + 1 :]
+        gone.update(range(start + k + 1, end))
+        messages.append(message(RULE, "warning", rest, "chapter ends mid-sentence; cut back to the last complete sentence"))
+        break
+    return [ln for i, ln in enumerate(out) if i not in gone], messages
+
+
+def _ends_well(block: Lines) -> bool:
+    """Whether a last block needs no cut: not prose, or prose ending with a full stop."""
     first = block[0].text
-    if (
+    return bool(
         heading(first)
         or LIST_RE.match(first)
         or LIST_RE.match(block[-1].text)
         or TABLE_ROW_RE.match(block[-1].text)
         or FENCE_RE.match(first)
+        or FENCE_RE.match(block[-1].text)  # a code block's closing line is no sentence
         or first.lstrip().startswith(">")
         or KEYWORDS_RE.match(first)
         or _STRONG_ONLY_RE.match(block[-1].text)
         or is_complete(block[-1].text)
-    ):
-        return lines, []
-    # find the last sentence end within the paragraph, searching from its last line back
+    )
+
+
+def _last_sentence_end(block: Lines) -> tuple[int, int] | None:
+    """(line index in the block, offset) just after its last sentence end, searching back."""
     for k in range(len(block) - 1, -1, -1):
         ends = [m for m in _END_RE.finditer(block[k].text) if _is_sentence_end(block[k].text, m)]
         if ends:
-            cut = ends[-1].end()
-            kept_line = SourceLine(block[k].no, block[k].text[:cut])
-            gone = [SourceLine(block[k].no, block[k].text[cut:])] + block[k + 1 :]
-            msg = message(RULE, "warning", gone, "chapter ends mid-sentence; cut back to the last complete sentence")
-            return lines[:start] + block[:k] + [kept_line] + lines[end:], [msg]
-    msg = message(RULE, "warning", block, "chapter ends mid-sentence; the unfinished paragraph was removed")
-    return lines[:start] + lines[end:], [msg]
+            return k, ends[-1].end()
+    return None

@@ -1,0 +1,183 @@
+"""Measured prototypes of the speed-ups BENCHMARKS.md proposes, for the owners of the code.
+
+Nothing here is used by the package. Each prototype is applied by monkeypatching, then the
+same records are built again: the output must be identical and the time lower.
+
+    python -m bench.speedups            # pipeline fixes (P3), on a 6 MB corpus, ~1 min
+    python -m bench.speedups --pdf 40   # plus: a reused typst compiler in a batch of 40 (P2), ~3 min
+
+1. repetition._in_line_loops: IN_LINE_RE tries 24 unit lengths with a backreference at
+   every character. `may_loop` is an exact necessary condition checked at C speed: with the
+   separators gone, a unit of length L repeated 6 times makes a run of 5L characters each
+   equal to the one L places on, i.e. 20L zero bytes in (UTF-32 text) XOR (itself shifted
+   by L). Only lines that pass go through the regex.
+2. chatter.strip_chatter: CHATTER_RE is searched on every sentence, two or three times per
+   sentence. Split it into the anchored alternatives (re.match per sentence) and the
+   floating ones (searched once per line): a generation where neither can match is passed
+   through untouched.
+3. typst_run.compile_pdf: a fresh child per PDF starts Python, imports typst and indexes
+   the 89 MB of Noto CJK fonts every time. A compiler kept alive per worker with a
+   typst.Fonts built once does that once. (Prototyped in-process here; the writer would keep
+   a long-lived child for its time-out and memory cap.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import re
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import corpus
+
+KB = 1024
+_SEP = re.compile(r"[\s,，、;；]+")
+
+
+def may_loop(text: str, max_unit: int = 24, repeats: int = 6) -> bool:
+    s = _SEP.sub("", text)
+    n = len(s)
+    if n < repeats:
+        return False
+    whole = int.from_bytes(s.encode("utf-32-le"), "little")
+    for unit in range(1, min(max_unit, n // repeats) + 1):
+        width = 4 * (n - unit)
+        diff = (whole ^ (whole >> (32 * unit))) & ((1 << (8 * width)) - 1)
+        if b"\0" * (4 * (repeats - 1) * unit) in diff.to_bytes(width, "little"):
+            return True
+    return False
+
+
+def apply_repetition_prefilter() -> None:
+    import publisher.clean.repetition as rep
+
+    regex = rep.IN_LINE_RE
+
+    class Prefiltered:
+        def finditer(self, text: str) -> Any:
+            return regex.finditer(text) if may_loop(text) else iter(())
+
+    rep.IN_LINE_RE = Prefiltered()  # type: ignore[assignment]
+
+
+def _top_alternatives(pattern: str) -> list[str]:
+    """The |-separated alternatives of a pattern written as one outer group."""
+    body, parts, depth, current, i = pattern[1:-1], [], 0, "", 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            current, i = current + body[i : i + 2], i + 2
+            continue
+        if c == "[":
+            j = body.index("]", i + 2)
+            current, i = current + body[i : j + 1], j + 1
+            continue
+        depth += (c == "(") - (c == ")")
+        if c == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += c
+        i += 1
+    return parts + [current]
+
+
+def apply_chatter_split() -> None:
+    import publisher.clean as clean
+    import publisher.clean.chatter as ch
+    from publisher.clean.base import paragraphs, plain
+
+    alternatives = _top_alternatives(ch.CHATTER_RE.pattern)
+    anchored = re.compile("(?:" + "|".join(a[1:] for a in alternatives if a.startswith("^")) + ")", re.I)
+    floating = re.compile("(?:" + "|".join(a for a in alternatives if not a.startswith("^")) + ")", re.I)
+    original = ch.strip_chatter
+
+    def possible(block: list[Any]) -> bool:
+        texts = [ln.text for ln in block] + [" ".join(ln.text.strip() for ln in block)]
+        return any(floating.search(plain(t)) or any(anchored.match(plain(s)) for s in ch._sentences(t))
+                   for t in texts)
+
+    def strip_chatter(lines: list[Any]) -> tuple[list[Any], list[Any]]:
+        if not any(possible(lines[a:b]) for a, b in paragraphs(lines)):
+            return list(lines), []
+        return original(lines)
+
+    clean.RULES[:] = [(n, strip_chatter if n == "assistant-chatter" else r) for n, r in clean.RULES]
+
+
+def pipeline_speedups(records: list[bytes]) -> None:
+    from publisher.pipeline import build_document
+
+    size = sum(map(len, records)) / KB / KB
+    build_document(records[0], name="warm")
+
+    def build_all() -> tuple[list[dict[str, Any]], float]:
+        t0 = time.process_time()
+        docs = [build_document(r, name="x").to_dict() for r in records]
+        return docs, time.process_time() - t0
+
+    base, t_base = build_all()
+    print(f"pipeline, {len(records)} records, {size:.1f} MB: as is {size / t_base:.2f} MB/s CPU")
+    steps: list[tuple[str, Callable[[], None]]] = [("+ repetition prefilter", apply_repetition_prefilter),
+                                                   ("+ chatter split", apply_chatter_split)]
+    for name, apply in steps:
+        apply()
+        docs, t = build_all()
+        print(f"  {name}: {size / t:.2f} MB/s CPU ({t_base / t:.2f}x), same documents: {docs == base}")
+
+
+def pdf_speedup(paths: list[Path]) -> None:
+    """The same batch to PDF, -j 1 in this process, with a fresh typst child per PDF and reused."""
+    import publisher.render.pdf as pdf
+    from publisher.cli import main
+
+    def batch(label: str, out: Path) -> float:
+        cpu0 = sum(resource.getrusage(w).ru_utime + resource.getrusage(w).ru_stime
+                   for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        main([*map(str, paths), "--to", "pdf", "-o", str(out), "-j", "1", "-q"])
+        cpu = sum(resource.getrusage(w).ru_utime + resource.getrusage(w).ru_stime
+                  for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) - cpu0
+        print(f"  {label}: {cpu / len(paths):.2f} s CPU per PDF")
+        return cpu
+
+    import typst
+
+    @functools.lru_cache(maxsize=4)
+    def fonts(dirs: tuple[str, ...]) -> Any:
+        return typst.Fonts(include_system_fonts=False, font_paths=list(dirs))
+
+    def reused(source: str, *, root: Path, font_dirs: Any, inputs: Any, timeout: float = 120.0,
+               origin: str | None = None) -> bytes:
+        return typst.compile(source.encode("utf-8"), root=str(root), font_paths=fonts(tuple(map(str, font_dirs))),
+                             sys_inputs=dict(inputs))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"PDF of {len(paths)} records:")
+        shipped = batch("a fresh typst child per PDF (as shipped)", Path(tmp) / "a")
+        pdf.compile_pdf = reused
+        kept = batch("one typst compiler, fonts indexed once", Path(tmp) / "b")
+        same = all((Path(tmp) / "a" / p.name).read_bytes() == (Path(tmp) / "b" / p.name).read_bytes()
+                   for p in (Path(tmp) / "a").iterdir())
+        print(f"  {shipped / kept:.2f}x less CPU, identical PDFs: {same}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.speedups", description=__doc__.splitlines()[0])
+    p.add_argument("--pdf", type=int, default=0, metavar="N", help="also time N records to PDF both ways")
+    args = p.parse_args(argv)
+    records = [text.encode("utf-8") for _, text in corpus.generate(30, 2, 10 * KB, 1024 * KB)]
+    pipeline_speedups(records)
+    if args.pdf:
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = corpus.write_corpus(Path(tmp), args.pdf, 1, 10 * KB, 160 * KB)
+            pdf_speedup(paths)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""atheris target: any bytes through reader -> cleaner -> assembler -> tables -> citations.
+
+The contract under test: `build_document` either returns a Document or raises a
+PublishError subclass. Anything else (IndexError, RecursionError, a JSON that cannot be
+encoded, a cleaned text that cleaning changes again) is a finding. See fuzz/README.md.
+
+    .venv/bin/python fuzz/fuzz_pipeline.py -dict=fuzz/record.dict fuzz/corpus
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import atheris
+
+with atheris.instrument_imports(include=["publisher"]):
+    from publisher.clean import clean_content
+    from publisher.errors import PublishError
+    from publisher.pipeline import build_document
+    from publisher.reader import SourceLine, read_record
+    from publisher.render import RenderOptions, json_writer
+
+# PUBLISHER_FUZZ_CHECKS=crash,idempotent (default: both)
+CHECKS = set(os.environ.get("PUBLISHER_FUZZ_CHECKS", "crash,idempotent").split(","))
+SEPARATOR = ["<think>", "", "</think>"]
+# PUBLISHER_FUZZ_KEEP_GOING=DIR: write each distinct finding (exception type + the frame
+# that raised it) once into DIR and go on, so that one long run collects them all.
+KEEP_GOING = os.environ.get("PUBLISHER_FUZZ_KEEP_GOING")
+_seen: set[str] = set()
+
+
+def _record_finding(data: bytes, exc: BaseException) -> None:
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    key = f"{type(exc).__name__}-{Path(frame.filename).stem}-{frame.lineno}"
+    if key in _seen:
+        return
+    _seen.add(key)
+    folder = Path(KEEP_GOING or ".")
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{key}-{hashlib.sha1(data).hexdigest()[:12]}"
+    if not any(p.name.startswith(key + "-") for p in folder.iterdir()):
+        (folder / name).write_bytes(data)
+        (folder / (name + ".txt")).write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+
+
+def _check_idempotent(data: bytes | str) -> None:
+    try:
+        record = read_record(data, "fuzz")
+    except PublishError:
+        return
+    first = clean_content(record.content)
+    lines: list[SourceLine] = []
+    for gen in first.generations:
+        if lines:
+            lines.extend(SourceLine(0, t) for t in SEPARATOR)
+        lines.extend(gen)
+    second = clean_content(lines)
+    # the separators we put in are line 0: a note about them alone is no change to author text
+    second.messages = [m for m in second.messages if m.line is not None]
+    texts = [[ln.text for ln in g] for g in first.generations]
+    again = [[ln.text for ln in g] for g in second.generations]
+    if again != texts or second.messages:
+        raise AssertionError(f"cleaning is not idempotent: {second.messages[:3]}")
+
+
+def TestOneInput(data: bytes) -> None:
+    if not KEEP_GOING:
+        check_one(data)
+        return
+    try:
+        check_one(data)
+    except Exception as exc:  # the finding is kept on disk; the run goes on
+        _record_finding(data, exc)
+
+
+def check_one(data: bytes) -> None:
+    # Odd lengths go in as text decoded with surrogateescape (lone surrogates, the API's
+    # str path); even lengths as bytes (the CLI's path).
+    source: bytes | str = data.decode("utf-8", "surrogateescape") if len(data) % 2 else data
+    try:
+        doc = build_document(source, name="fuzz")
+    except PublishError:
+        return
+    json_writer.render(doc, RenderOptions())  # must encode: no lone surrogates survive
+    if "idempotent" in CHECKS:
+        _check_idempotent(source)
+
+
+def main() -> None:
+    sys.setrecursionlimit(2000)
+    atheris.Setup(sys.argv, TestOneInput)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""The `publish` command as a user meets it: exit codes, messages, where files go, batches.
+
+Most tests run `main()` in this process and publish JSON (no pandoc), to stay fast; one
+batch goes through the process pool, and one test starts the real command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import publisher.batch
+from publisher import __version__
+from publisher.api import publish
+from publisher.cli import EXIT_FAILED, EXIT_OK, EXIT_STRICT, EXIT_USAGE, main
+
+SAMPLES = sorted((Path(__file__).resolve().parents[1] / "samples").glob("*.txt"))
+
+# name -> (file content, words the one-line error must contain)
+BAD_INPUTS: dict[str, tuple[bytes, str]] = {
+    "empty.txt": (b"", "empty"),
+    "blank.txt": (b"\n  \n\t\n", "empty"),
+    "nul.txt": (b"\x00\x01\x02binary", "binary"),
+    "latin1.txt": ("回调数据记录\n内容:\n# Titre\n".encode() + b"caf\xe9 \xff\xfe", "not UTF-8"),
+    "controls.txt": (b"\x01\x02\x03\x04\x05\x06\x07\x08" * 40, "binary"),
+    "chat.txt": (b"hello, this is just a chat message and not a record", "not a callback record"),
+    "pdf.txt": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\x00", "binary"),
+}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> list[Path]:
+    """The two real samples, copied so that nothing can touch the originals."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    return [Path(shutil.copy(s, folder / s.name)) for s in SAMPLES]
+
+
+def error_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("publish: error:")]
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    content, words = BAD_INPUTS[name]
+    record = tmp_path / name
+    record.write_bytes(content)
+    before = sha(record)
+    status = main([str(record), "--to", "json,md", "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == EXIT_FAILED
+    assert error_lines(err) == err.strip().splitlines()  # nothing else, and no traceback
+    assert len(error_lines(err)) == 1
+    assert str(record) in err and words in err
+    assert files_in(tmp_path / "out") == []
+    assert sha(record) == before
+
+
+@pytest.mark.parametrize("case", ["missing", "folder", "too-large"])
+def test_unreadable_input_is_one_line(tmp_path: Path, records: list[Path], capsys: pytest.CaptureFixture[str],
+                                      case: str) -> None:
+    args = {
+        "missing": [str(tmp_path / "nope.txt")],
+        "folder": [str(records[0].parent)],
+        "too-large": [str(records[0]), "--max-size", "0.001"],
+    }[case]
+    status = main([*args, "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == EXIT_FAILED
+    assert len(err.strip().splitlines()) == 1 and err.startswith("publish: error: ")
+    assert args[0] in err
+    assert files_in(tmp_path / "out") == []
+
+
+def test_output_onto_the_input_is_refused(tmp_path: Path, records: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    record = records[0]
+    before = sha(record)
+    assert main([str(record), "-o", str(record)]) == EXIT_USAGE
+    assert "output folder is the input" in capsys.readouterr().err
+    as_json = record.with_suffix(".json")
+    as_json.write_bytes(record.read_bytes())
+    assert main([str(as_json), "--to", "json"]) == EXIT_USAGE
+    assert "overwrite the input" in capsys.readouterr().err
+    assert sha(record) == before and sha(as_json) == before
+
+
+def test_two_records_writing_one_file_are_refused_before_any_work(tmp_path: Path, records: list[Path],
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    twin = Path(shutil.copy(records[0], other / records[0].name))
+    status = main([str(records[1]), str(records[0]), str(twin), "-o", str(tmp_path / "out")])
+    assert status == EXIT_USAGE
+    assert "would both write" in capsys.readouterr().err
+    assert files_in(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("args", [["--to", "odt"], ["--to", ","], ["-j", "0"], ["-j", "x"], ["-o", "-", "--to", "docx,pdf"]])
+def test_usage_errors_exit_2(records: list[Path], capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    try:
+        status = main([str(records[0]), *args])
+    except SystemExit as exc:  # argparse's own refusals
+        status = int(exc.code or 0)
+    assert status == EXIT_USAGE
+    assert "Traceback" not in capsys.readouterr().err
+
+
+# --- where outputs go ----------------------------------------------------------------------
+
+def test_output_goes_beside_the_input_by_default(records: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(records[0]), "--to", "json,md"]) == EXIT_OK
+    folder = records[0].parent
+    stem = records[0].stem
+    assert {f"{stem}.json", f"{stem}.md"} <= set(files_in(folder))
+    assert f"wrote {folder / stem}.json" in capsys.readouterr().err
+
+
+def test_stdin_in_stdout_out(records: list[Path], monkeypatch: pytest.MonkeyPatch,
+                             capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(records[0].read_bytes())))
+    assert main(["-", "--to", "json", "-o", "-", "-q"]) == EXIT_OK
+    out, err = capsysbinary.readouterr()
+    doc = json.loads(out)
+    assert doc["title"] == publish(records[0]).document.title
+    assert err == b""
+
+
+def test_stdin_output_lands_in_the_current_folder(tmp_path: Path, records: list[Path],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(records[1].read_bytes())))
+    assert main(["-", "--to", "md", "-q"]) == EXIT_OK
+    assert (tmp_path / "stdin.md").read_text(encoding="utf-8").strip()
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+def test_strict_exits_3_on_the_samples(records: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    for record in records:
+        assert main([str(record), "--strict", "-q"]) == EXIT_STRICT
+        assert record.with_suffix(".json").exists()  # published all the same
+    assert main([str(records[0]), "-q"]) == EXIT_OK
+
+
+def test_report_prints_every_message(records: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    report = publish(records[0]).report
+    assert any(m.severity == "info" for m in report)  # so that "every" means more than the warnings
+    assert main([str(records[0]), "--report"]) == EXIT_OK
+    err = capsys.readouterr().err
+    for m in report:
+        assert f"{m.severity}: [{m.rule}] {m.message}" in err
+    assert main([str(records[0])]) == EXIT_OK
+    short = capsys.readouterr().err
+    assert short.count("\n") < err.count("\n")
+
+
+def test_quiet_prints_nothing_on_success(records: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(r) for r in records] + ["-q", "-j", "1"]) == EXIT_OK
+    assert capsys.readouterr().err == ""
+
+
+def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and "publish records/*.txt --to docx,pdf,html -o out/ -j 4" in out
+    assert "exit status" in out
+
+
+def test_version_answers_without_loading_the_pipeline() -> None:
+    code = ("import sys\nfrom publisher.cli import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('rich', 'docx', 'pypandoc', 'typst', 'jinja2', 'markdown_it') or m == 'publisher.pipeline'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [f"publish {__version__}", "[]"]
+
+
+# --- batches -------------------------------------------------------------------------------
+
+def test_batch_one_bad_record_does_not_stop_the_others(tmp_path: Path, records: list[Path],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    bad = records[0].parent / "broken.txt"
+    bad.write_bytes(b"\x00not a record")
+    out = tmp_path / "out"
+    status = main([str(records[0]), str(bad), str(records[1]), "--to", "json,md", "-o", str(out), "-j", "2",
+                   "--strict"])
+    err = capsys.readouterr().err
+    assert status == EXIT_FAILED  # a failure outranks --strict's warnings
+    stems = [r.stem for r in records]
+    assert files_in(out) == sorted(f"{s}.{ext}" for s in stems for ext in ("json", "md"))
+    assert "publish: published 2 of 3 records in" in err and "1 failed" in err
+    failures = err.split("publish: failed:\n", 1)[1].splitlines()
+    assert failures[0] == f"  {bad}: binary data (NUL bytes), not a text record"
+    # one line per record as it finishes (stderr is not a terminal here)
+    assert sum(1 for line in err.splitlines() if line.startswith("[")) == 2
+    assert len(error_lines(err)) == 1
+
+
+def test_batch_internal_error_is_one_line_and_the_rest_publish(tmp_path: Path, records: list[Path],
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    real = publisher.batch.publish
+
+    def flaky(source: object, *args: object, **kwargs: object) -> object:
+        if str(source).endswith(records[0].name):
+            raise KeyError("a bug")
+        return real(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publisher.batch, "publish", flaky)
+    status = main([str(r) for r in records] + ["-o", str(tmp_path / "out"), "-j", "1"])
+    err = capsys.readouterr().err
+    assert status == EXIT_FAILED
+    assert "Traceback" not in err
+    assert f"publish: error: {records[0]}: internal error, please report it: KeyError" in err
+    assert files_in(tmp_path / "out") == [f"{records[1].stem}.json"]
+
+
+def test_batch_strict_and_report(tmp_path: Path, records: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    status = main([str(r) for r in records] + ["-o", str(tmp_path / "out"), "-j", "1", "--strict", "--report"])
+    err = capsys.readouterr().err
+    assert status == EXIT_STRICT
+    for record in records:
+        for m in publish(record).report:
+            assert f"{record}:" in err and f"[{m.rule}] {m.message}" in err
+
+
+def test_batch_with_a_terminal_shows_progress_and_summary(tmp_path: Path, records: list[Path],
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    status = main([str(records[0]), str(bad), "-o", str(tmp_path / "out"), "-j", "1"])
+    err = capsys.readouterr().err
+    assert status == EXIT_FAILED
+    assert f"publish: error: {bad}: file is empty" in err
+    assert "published 1 of 2 records" in err
