@@ -142,9 +142,17 @@ DEBRIS: list[tuple[str, Callable[[random.Random], str]]] = [
 
 # --- one record ----------------------------------------------------------------------------
 
-def make_record(sample: Sample, target_bytes: int, rng: random.Random) -> str:
-    """A varied record built from `sample`, about `target_bytes` long (UTF-8)."""
+def make_record(sample: Sample, target_bytes: int, rng: random.Random, uniform: bool = False) -> str:
+    """A varied record built from `sample`, about `target_bytes` long (UTF-8).
+
+    `uniform` keeps only each chapter's heading and fills the chapters with rebuilt
+    paragraphs alone, so that records of different sizes are made of the same kind of text
+    (for the size-scaling run: otherwise a small record is mostly the sample's own prose and
+    a large one mostly rebuilt paragraphs, and the cost per byte of the two differs).
+    """
     chapters = [c.split("\n\n") for c in sample.chapters]  # each chapter as a list of blocks
+    if uniform:
+        chapters = [c[:1] for c in chapters]
     rng.shuffle(chapters)
     for chapter in list(chapters):
         if rng.random() < 0.1:  # the pipeline generated a chapter twice
@@ -237,10 +245,11 @@ def generate(n: int, seed: int, min_bytes: int = 10 * KB, max_bytes: int = 5 * K
 
 
 def record_of_size(size: int, seed: int = 0, samples: list[Sample] | None = None) -> str:
-    """One record of about `size` bytes (for the size-scaling and memory runs)."""
+    """One record of about `size` bytes, of uniform make (for the single-record, size-scaling
+    and memory runs)."""
     pool = samples or load_samples()
     rng = record_rng(seed, size)
-    return make_record(pool[0], size, rng)
+    return make_record(pool[0], size, rng, uniform=True)
 
 
 def write_corpus(folder: Path, n: int, seed: int, min_bytes: int = 10 * KB,

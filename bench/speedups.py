@@ -3,18 +3,18 @@
 Nothing here is used by the package. Each prototype is applied by monkeypatching, then the
 same records are built again: the output must be identical and the time lower.
 
-    python -m bench.speedups            # pipeline fixes (P3), on a 6 MB corpus, ~1 min
-    python -m bench.speedups --pdf 40   # plus: a reused typst compiler in a batch of 40 (P2), ~3 min
+    python -m bench.speedups            # pipeline fixes (P3, P5) on an 11 MB corpus, ~1 min
+    python -m bench.speedups --pdf 40   # plus: a reused typst compiler, 40 records to PDF (P2), ~2 min
 
-1. repetition._in_line_loops: IN_LINE_RE tries 24 unit lengths with a backreference at
+1. clean.clean_content re-runs the whole chain (up to MAX_PASSES) on every generation where
+   a rule reported anything, which in a large record is nearly all of them: the cost per MB
+   doubles with size. The later passes need only the cheap structural rules (fences,
+   stray rules, junk headings, truncation) that another rule's removal can expose.
+2. repetition._in_line_loops: IN_LINE_RE tries 24 unit lengths with a backreference at
    every character. `may_loop` is an exact necessary condition checked at C speed: with the
    separators gone, a unit of length L repeated 6 times makes a run of 5L characters each
    equal to the one L places on, i.e. 20L zero bytes in (UTF-32 text) XOR (itself shifted
    by L). Only lines that pass go through the regex.
-2. chatter.strip_chatter: CHATTER_RE is searched on every sentence, two or three times per
-   sentence. Split it into the anchored alternatives (re.match per sentence) and the
-   floating ones (searched once per line): a generation where neither can match is passed
-   through untouched.
 3. typst_run.compile_pdf: a fresh child per PDF starts Python, imports typst and indexes
    the 89 MB of Noto CJK fonts every time. A compiler kept alive per worker with a
    typst.Fonts built once does that once. (Prototyped in-process here; the writer would keep
@@ -65,49 +65,35 @@ def apply_repetition_prefilter() -> None:
     rep.IN_LINE_RE = Prefiltered()  # type: ignore[assignment]
 
 
-def _top_alternatives(pattern: str) -> list[str]:
-    """The |-separated alternatives of a pattern written as one outer group."""
-    body, parts, depth, current, i = pattern[1:-1], [], 0, "", 0
-    while i < len(body):
-        c = body[i]
-        if c == "\\":
-            current, i = current + body[i : i + 2], i + 2
-            continue
-        if c == "[":
-            j = body.index("]", i + 2)
-            current, i = current + body[i : j + 1], j + 1
-            continue
-        depth += (c == "(") - (c == ")")
-        if c == "|" and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += c
-        i += 1
-    return parts + [current]
+CHEAP_RULES = frozenset({"unterminated-fence", "stray-rule", "junk-heading", "truncated-ending"})
 
 
-def apply_chatter_split() -> None:
+def apply_cheap_later_passes() -> None:
+    """clean_content re-runs the whole chain on any generation where a rule reported
+    something (MAX_PASSES); run the later passes with the cheap structural rules only."""
     import publisher.clean as clean
-    import publisher.clean.chatter as ch
-    from publisher.clean.base import paragraphs, plain
+    import publisher.pipeline as pipeline
 
-    alternatives = _top_alternatives(ch.CHATTER_RE.pattern)
-    anchored = re.compile("(?:" + "|".join(a[1:] for a in alternatives if a.startswith("^")) + ")", re.I)
-    floating = re.compile("(?:" + "|".join(a for a in alternatives if not a.startswith("^")) + ")", re.I)
-    original = ch.strip_chatter
+    skip = frozenset(name for name, _ in clean.RULES) - CHEAP_RULES
 
-    def possible(block: list[Any]) -> bool:
-        texts = [ln.text for ln in block] + [" ".join(ln.text.strip() for ln in block)]
-        return any(floating.search(plain(t)) or any(anchored.match(plain(s)) for s in ch._sentences(t))
-                   for t in texts)
+    def clean_content(lines: Any, disabled: frozenset[str] = frozenset()) -> Any:
+        messages: list[Any] = []
+        generations, msgs = clean.split_generations(lines)
+        messages.extend(msgs)
+        out = []
+        for gen in generations:
+            gen, msgs = clean._run_chain(gen, disabled)
+            messages.extend(msgs)
+            for _ in range(clean.MAX_PASSES - 1):
+                if not msgs:
+                    break
+                gen, msgs = clean._run_chain(gen, disabled | skip)
+                messages.extend(msgs)
+            if any(ln.text.strip() for ln in gen):
+                out.append(clean._trim_blank_lines(gen))
+        return clean.Cleaned(out, messages)
 
-    def strip_chatter(lines: list[Any]) -> tuple[list[Any], list[Any]]:
-        if not any(possible(lines[a:b]) for a, b in paragraphs(lines)):
-            return list(lines), []
-        return original(lines)
-
-    clean.RULES[:] = [(n, strip_chatter if n == "assistant-chatter" else r) for n, r in clean.RULES]
+    pipeline.clean_content = clean_content
 
 
 def pipeline_speedups(records: list[bytes]) -> None:
@@ -123,8 +109,8 @@ def pipeline_speedups(records: list[bytes]) -> None:
 
     base, t_base = build_all()
     print(f"pipeline, {len(records)} records, {size:.1f} MB: as is {size / t_base:.2f} MB/s CPU")
-    steps: list[tuple[str, Callable[[], None]]] = [("+ repetition prefilter", apply_repetition_prefilter),
-                                                   ("+ chatter split", apply_chatter_split)]
+    steps: list[tuple[str, Callable[[], None]]] = [("+ later passes with cheap rules", apply_cheap_later_passes),
+                                                   ("+ repetition prefilter", apply_repetition_prefilter)]
     for name, apply in steps:
         apply()
         docs, t = build_all()
@@ -171,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pdf", type=int, default=0, metavar="N", help="also time N records to PDF both ways")
     args = p.parse_args(argv)
     records = [text.encode("utf-8") for _, text in corpus.generate(30, 2, 10 * KB, 1024 * KB)]
+    records += [corpus.record_of_size(size, 1).encode("utf-8") for size in (1024 * KB, 4096 * KB)]
     pipeline_speedups(records)
     if args.pdf:
         with tempfile.TemporaryDirectory() as tmp:
