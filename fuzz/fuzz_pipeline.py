@@ -18,15 +18,14 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["publisher"]):
-    from publisher.clean import clean_content
+    from publisher.clean import clean_content, join_generations
     from publisher.errors import PublishError
     from publisher.pipeline import build_document
-    from publisher.reader import SourceLine, read_record
+    from publisher.reader import read_record
     from publisher.render import RenderOptions, json_writer
 
 # PUBLISHER_FUZZ_CHECKS=crash,idempotent (default: both)
 CHECKS = set(os.environ.get("PUBLISHER_FUZZ_CHECKS", "crash,idempotent").split(","))
-SEPARATOR = ["<think>", "", "</think>"]
 # PUBLISHER_FUZZ_KEEP_GOING=DIR: write each distinct finding (exception type + the frame
 # that raised it) once into DIR and go on, so that one long run collects them all.
 KEEP_GOING = os.environ.get("PUBLISHER_FUZZ_KEEP_GOING")
@@ -53,12 +52,7 @@ def _check_idempotent(data: bytes | str) -> None:
     except PublishError:
         return
     first = clean_content(record.content)
-    lines: list[SourceLine] = []
-    for gen in first.generations:
-        if lines:
-            lines.extend(SourceLine(0, t) for t in SEPARATOR)
-        lines.extend(gen)
-    second = clean_content(lines)
+    second = clean_content(join_generations(first.generations))
     # the separators we put in are line 0: a note about them alone is no change to author text
     second.messages = [m for m in second.messages if m.line is not None]
     texts = [[ln.text for ln in g] for g in first.generations]

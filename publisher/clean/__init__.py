@@ -21,6 +21,7 @@ from publisher.clean.repetition import strip_repetition
 from publisher.clean.tags import split_generations
 from publisher.clean.truncation import cut_truncated_ending
 from publisher.model import Message
+from publisher.reader import SourceLine
 
 # name -> rule, in the order they run on every generation
 RULES: list[tuple[str, Rule]] = [
@@ -84,6 +85,21 @@ def _trim_blank_lines(gen: Lines) -> Lines:
     while end > start and not gen[end - 1].text.strip():
         end -= 1
     return gen[start:end]
+
+
+GENERATION_SEPARATOR = ("<think>", "", "</think>")
+
+
+def join_generations(generations: list[Lines]) -> Lines:
+    """Cleaned generations back into content lines, with the separator the pipeline puts
+    between them (numbered 0: it is not the author's text). Cleaning the result again must
+    change nothing."""
+    joined: Lines = []
+    for gen in generations:
+        if joined:
+            joined.extend(SourceLine(0, t) for t in GENERATION_SEPARATOR)
+        joined.extend(gen)
+    return joined
 
 
 def apply_rule(name: str, lines: Lines) -> tuple[Lines, list[Message]]:

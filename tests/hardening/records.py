@@ -17,11 +17,13 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from publisher.clean import GENERATION_SEPARATOR
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 FIXTURE_RECORDS = sorted((ROOT / "tests" / "fixtures" / "records").glob("*.txt"))
 REGRESSIONS = Path(__file__).parent / "regressions"
-SEPARATOR = ["<think>", "", "</think>"]
+SEPARATOR = list(GENERATION_SEPARATOR)
 
 # Debris families from RECORD-FORMAT.md, plus markup aimed at every writer.
 DEBRIS: list[str] = [

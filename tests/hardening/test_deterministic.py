@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from publisher.clean import clean_content
+from publisher.clean import clean_content, join_generations
 from publisher.errors import PublishError
 from publisher.reader import SourceLine, read_record
 from tests.hardening.profile import examples
-from tests.hardening.records import ROOT, SEPARATOR, all_records, mutated_lines, regressions
+from tests.hardening.records import ROOT, all_records, mutated_lines, regressions
 
 ENVIRONMENTS = [
     {"PYTHONHASHSEED": "0", "TZ": "UTC", "LC_ALL": "C.UTF-8"},
@@ -53,12 +53,7 @@ def reclean(lines: list[str]) -> tuple[list[list[str]], list[list[str]], list[st
     summary) is no change to author text and is not counted."""
     record = read_record("\n".join(lines), "r.txt")
     first = clean_content(record.content)
-    joined: list[SourceLine] = []
-    for gen in first.generations:
-        if joined:
-            joined.extend(SourceLine(0, t) for t in SEPARATOR)
-        joined.extend(gen)
-    second = clean_content(joined)
+    second = clean_content(join_generations(first.generations))
     notes = [f"{m.rule} {m.line}-{m.end_line}: {m.message}: {m.excerpt}" for m in second.messages if m.line]
     return ([[ln.text for ln in g] for g in first.generations],
             [[ln.text for ln in g] for g in second.generations], notes)
