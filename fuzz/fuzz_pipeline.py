@@ -21,7 +21,7 @@ with atheris.instrument_imports(include=["publisher"]):
     from publisher.clean import clean_content, join_generations
     from publisher.errors import PublishError
     from publisher.pipeline import build_document
-    from publisher.reader import read_record
+    from publisher.read import read_record
     from publisher.render import RenderOptions, json_writer
 
 # PUBLISHER_FUZZ_CHECKS=crash,idempotent (default: both)

@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publisher.errors import UsageError
+from publisher.formats import ALL_FORMATS, FORMATS
 from publisher.model import Document, Message
 from publisher.pipeline import BuildOptions, build_document
-from publisher.render import FORMATS, Output, RenderOptions, render
-
-ALL_FORMATS = ["json", "html", "md", "docx", "pdf", "jats", "sphinx"]
+from publisher.render import Output, RenderOptions, render
 
 
 @dataclass

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from publisher.api import publish
 from publisher.errors import PublishError, UsageError
 from publisher.model import Message
-from publisher.outputs import output_path, write_output
 from publisher.pipeline import BuildOptions
 from publisher.render import RenderOptions
+from publisher.render.outputs import output_path, write_output
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher import __version__
+from publisher.formats import ALL_FORMATS
 
 if TYPE_CHECKING:
     from publisher.batch import Job, Outcome
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="callback record(s); - reads standard input")
     p.add_argument("--to", default="json", metavar="FMT[,FMT...]",
-                   help="json, html, md, docx, pdf, jats, sphinx, or all (default: json)")
+                   help=f"{', '.join(ALL_FORMATS)}, or all (default: json)")
     p.add_argument("-o", "--output", metavar="DIR", help="output folder (default: beside each input); - for stdout")
     p.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                    help="records published at once (default: one per core; 1 runs in this process)")

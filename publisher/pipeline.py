@@ -6,15 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.assemble import assemble
-from publisher.captions import resolve_tables
-from publisher.citations import number_citations
+from publisher.assemble import assemble, parse_outline
+from publisher.cite import number_citations, parse_supplied
 from publisher.clean import clean_content
 from publisher.errors import InputError
 from publisher.model import Document
-from publisher.outline import parse_outline
-from publisher.reader import DEFAULT_MAX_BYTES, read_record
-from publisher.references import parse_supplied
+from publisher.read import DEFAULT_MAX_BYTES, read_record
+from publisher.tables import resolve_tables
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publisher.clean.base import Lines, Rule
+from publisher.clean.base import Rule
 from publisher.clean.breaks import strip_stray_rules
 from publisher.clean.chatter import strip_chatter
 from publisher.clean.fences import close_unterminated_fences
@@ -20,8 +20,9 @@ from publisher.clean.reflists import strip_invented_references
 from publisher.clean.repetition import strip_repetition
 from publisher.clean.tags import split_generations
 from publisher.clean.truncation import cut_truncated_ending
+from publisher.markdown.lexer import Lines
 from publisher.model import Message
-from publisher.reader import SourceLine
+from publisher.source import SourceLine
 
 # name -> rule, in the order they run on every generation
 RULES: list[tuple[str, Rule]] = [

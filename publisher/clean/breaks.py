@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from publisher.clean.base import Lines, fenced, message
+from publisher.markdown.lexer import Lines, fenced
 from publisher.model import Message
+from publisher.result import message
 
 RULE = "stray-rule"
 RULE_RE = re.compile(r"^\s{0,3}([-*_＿—])(\s*\1){2,}\s*$")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-from publisher.clean.base import Lines, fenced, heading, message, paragraphs, plain
+from publisher.markdown.lexer import Lines, fenced, heading, paragraphs, plain
 from publisher.model import Message
-from publisher.reader import SourceLine
+from publisher.result import message
+from publisher.source import SourceLine
 
 RULE = "assistant-chatter"
 

@@ -7,15 +7,15 @@ chapters after it survive; what was inside stays a code block for the leakage ru
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
-from publisher.clean.base import FENCE_RE, Lines, heading, message
+from publisher.markdown.lexer import FENCE_RE, Lines, heading, is_fence_line, scan_fence
 from publisher.model import Message
-from publisher.reader import SourceLine
+from publisher.result import message
+from publisher.source import SourceLine
+from publisher.text import REASONING_TAGS
 
 RULE = "unterminated-fence"
-_OPENER_WITH_INFO_RE = re.compile(r"^(`{3,}|~{3,})\s*[A-Za-z][\w+-]*\s*$")
-_TAG_RE = re.compile(r"<\s*/?\s*(think|thinking|reasoning)\b", re.I)
+_TAG_RE = re.compile(rf"<\s*/?\s*(?:{'|'.join(REASONING_TAGS)})\b", re.I)
 
 
 def _json_end(lines: Lines, start: int, limit: int) -> int | None:
@@ -55,7 +55,7 @@ def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
     messages: list[Message] = []
     # Only lines that start with a fence can close or reopen one: the scans jump between
     # them, and remember where no closing line exists, so the rule stays linear.
-    fence_lines = [k for k, ln in enumerate(lines) if ln.text.strip()[:3] in ("```", "~~~")]
+    fence_lines = [k for k, ln in enumerate(lines) if is_fence_line(ln)]
     never_closed: dict[str, tuple[int, int]] = {}
     i = 0
     while i < len(lines):
@@ -65,7 +65,7 @@ def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
             i += 1
             continue
         marker = m.group(1)
-        j, reopen = _scan(lines, i, marker, fence_lines, never_closed)
+        j, reopen = scan_fence(lines, i, marker, fence_lines, never_closed, stop_at_opener=True)
         if j is not None:  # properly closed
             out.extend(lines[i : j + 1])
             i = j + 1
@@ -83,22 +83,3 @@ def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
         i = end
     return out, messages
 
-
-def _scan(
-    lines: Lines, i: int, marker: str, fence_lines: list[int], never_closed: dict[str, tuple[int, int]]
-) -> tuple[int | None, int | None]:
-    """(the closing line of the fence opened at i, or None; a later opener with an info
-    string that shows the fence never closed, or None)."""
-    char = marker[0]
-    seen = never_closed.get(char)
-    if seen is not None and seen[0] < i and seen[1] <= len(marker):
-        return None, None  # an earlier, shorter fence found no closing line after it
-    for k in range(bisect_right(fence_lines, i), len(fence_lines)):
-        j = fence_lines[k]
-        t = lines[j].text.strip()
-        if t.startswith(char * len(marker)) and not t.strip(char):
-            return j, None
-        if _OPENER_WITH_INFO_RE.match(t) and t[0] == char:
-            return None, j
-    never_closed[char] = (i, len(marker))
-    return None, None

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from publisher.clean.base import CITE_RE, Lines, fenced, heading, message
 from publisher.clean.reflists import is_reference_title
+from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, Lines, fenced, heading
 from publisher.model import Message
-from publisher.tables import CAPTION_LINE_RE
+from publisher.result import message
 
 RULE = "junk-heading"
 PLACEHOLDER_RE = re.compile(r"^(表|table|图|figure|fig\.?)\s*[xX＊*?？N]?\s*[:：.]?\s*(标题|表格|title|caption)?\s*$", re.I)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import re
 
-from publisher.clean.base import FENCE_RE, LIST_RE, Lines, fenced, heading, message
+from publisher.markdown.lexer import FENCE_RE, LIST_RE, Lines, fenced, heading
 from publisher.model import Message
-from publisher.reader import SourceLine
+from publisher.result import message
+from publisher.source import SourceLine
 
 RULE = "prompt-leakage"
 

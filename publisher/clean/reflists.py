@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from publisher.clean.base import Lines, fenced, heading, message, plain
+from publisher.markdown.lexer import Lines, fenced, heading, plain
 from publisher.model import Message
+from publisher.result import message
 
 RULE = "invented-references"
 TITLE_RE = re.compile(

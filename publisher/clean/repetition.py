@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from publisher.clean.base import FENCE_RE, LIST_RE, TABLE_ROW_RE, Lines, fenced, heading, message
+from publisher.markdown.lexer import FENCE_RE, LIST_RE, Lines, fenced, heading, is_table_row
 from publisher.model import Message
-from publisher.reader import SourceLine
+from publisher.result import message
+from publisher.source import SourceLine
 
 RULE = "repetition"
 SHORT_LINE = 12  # characters; a "word per line" loop is made of lines this short
@@ -33,7 +34,7 @@ def _is_plain_short(line: SourceLine) -> bool:
     t = line.text.strip()
     # a fence line is structure: removing it with a loop would orphan its partner
     return 0 < len(t) <= SHORT_LINE and not (
-        heading(t) or LIST_RE.match(t) or TABLE_ROW_RE.match(t) or FENCE_RE.match(t)
+        heading(t) or LIST_RE.match(t) or is_table_row(t) or FENCE_RE.match(t)
     )
 
 
@@ -72,7 +73,7 @@ def _repeated_lines(lines: Lines) -> tuple[Lines, list[Message]]:
         if not t:
             out.append(ln)
             continue
-        if t == prev and len(t) >= 4 and not in_fence[idx] and not TABLE_ROW_RE.match(t):
+        if t == prev and len(t) >= 4 and not in_fence[idx] and not is_table_row(t):
             dupes.append(ln)
             continue
         _flush(dupes, messages, out)
@@ -125,7 +126,7 @@ def _in_line_loops(lines: Lines) -> tuple[Lines, list[Message]]:
     messages: list[Message] = []
     in_fence = fenced(lines)
     for idx, ln in enumerate(lines):
-        if in_fence[idx] or TABLE_ROW_RE.match(ln.text):
+        if in_fence[idx] or is_table_row(ln.text):
             out.append(ln)
             continue
         text = _collapse_sentences(ln.text)

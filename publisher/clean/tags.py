@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from itertools import chain, islice
 
-from publisher.clean.base import Lines, heading, message
+from publisher.markdown.lexer import Lines, heading
 from publisher.model import Message
-from publisher.reader import SourceLine
+from publisher.result import message
+from publisher.source import SourceLine
+from publisher.text import REASONING_TAGS
 
 RULE = "reasoning-tags"
-_TAG = r"(?:think|thinking|thought|thoughts|reasoning|reflection|scratchpad|analysis)"
+_TAG = f"(?:{'|'.join(REASONING_TAGS)})"
 OPEN_RE = re.compile(rf"<\s*{_TAG}\b[^>]*>", re.I)
 CLOSE_RE = re.compile(rf"<\s*/\s*{_TAG}\s*>", re.I)
 # a code span opens at a whole run of backticks (as in CommonMark): linear on "`````…"

@@ -8,24 +8,24 @@ from __future__ import annotations
 
 import re
 
-from publisher.clean.base import (
+from publisher.markdown.lexer import (
     CITE_RE,
     CLOSERS,
     FENCE_RE,
     LIST_RE,
-    TABLE_ROW_RE,
     Lines,
     heading,
-    message,
+    is_table_row,
     paragraphs,
 )
 from publisher.model import Message
-from publisher.reader import SourceLine
+from publisher.result import message
+from publisher.source import SourceLine
+from publisher.text import FULL_STOPS, KEYWORDS_LABEL
 
 RULE = "truncated-ending"
-KEYWORDS_RE = re.compile(r"^[*_\s]*(关键词|关键字|key\s*words?)[*_\s]*[:：]", re.I)
+KEYWORDS_RE = re.compile(rf"^[*_\s]*({KEYWORDS_LABEL})[*_\s]*[:：]", re.I)
 _STRONG_ONLY_RE = re.compile(r"^\s*(\*\*|__)[^*_]+(\*\*|__)\s*$")
-FULL_STOPS = "。！？!?.…"  # a semicolon does not end a chapter
 # a sentence ends at one of these, possibly followed by closing quotes/brackets and citations
 _END_RE = re.compile(rf"[{re.escape(FULL_STOPS)}][{re.escape(CLOSERS)}]*(?:{CITE_RE.pattern})*[{re.escape(CLOSERS)}]*")
 _ABBREVIATION_RE = re.compile(r"(\bal|\be\.g|\bi\.e|\betc|\bvs|\bfig|\bno|\bdr|\bmr|\bms|\bca|\bcf|\bp|\bpp|\bvol)\.$", re.I)
@@ -80,7 +80,7 @@ def _ends_well(block: Lines) -> bool:
         heading(first)
         or LIST_RE.match(first)
         or LIST_RE.match(block[-1].text)
-        or TABLE_ROW_RE.match(block[-1].text)
+        or is_table_row(block[-1].text)
         or FENCE_RE.match(first)
         or FENCE_RE.match(block[-1].text)  # a code block's closing line is no sentence
         or first.lstrip().startswith(">")

@@ -1,7 +1,7 @@
 """Writers: one module per output format behind one small interface.
 
 A writer is a module in this package exposing `render(doc, options) -> Output`. The table
-FORMATS maps a format name to (module, file extension); modules are imported on first
+`publisher.formats.FORMATS` names each format's module; modules are imported on first
 use so that `publish --to json` never pays for pandoc, python-docx or typst.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from publisher.formats import FORMATS
 from publisher.model import Document
 
 # bytes for a single file; {relative path: bytes} for a folder (sphinx)
@@ -32,21 +33,8 @@ class Writer(Protocol):
     def render(self, doc: Document, options: RenderOptions) -> Output: ...
 
 
-# name -> (module under publisher.render, extension of the output; "" = a folder)
-FORMATS: dict[str, tuple[str, str]] = {
-    "json": ("json_writer", ".json"),
-    "html": ("html", ".html"),
-    "md": ("markdown", ".md"),
-    "docx": ("docx", ".docx"),
-    "pdf": ("pdf", ".pdf"),
-    "jats": ("jats", ".xml"),
-    "sphinx": ("sphinx", ""),
-}
-
-
 def writer_for(name: str) -> Writer:
-    module, _ = FORMATS[name]
-    return importlib.import_module(f"publisher.render.{module}")
+    return importlib.import_module(f"publisher.render.{FORMATS[name].module}")
 
 
 def render(doc: Document, name: str, options: RenderOptions | None = None) -> Output:

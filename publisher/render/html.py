@@ -20,7 +20,7 @@ from publisher.errors import RenderError
 from publisher.model import Cite, Document, Message, Section, Table, table_label
 from publisher.render import RenderOptions
 from publisher.render.cite_groups import cite_groups
-from publisher.render.urls import safe_url
+from publisher.urls import safe_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
 

@@ -18,7 +18,7 @@ from publisher.model import Document, Reference
 from publisher.render import RenderOptions
 from publisher.render.pandoc_ast import clean_text, meta_inlines, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
-from publisher.render.urls import safe_url
+from publisher.urls import safe_url
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -36,7 +36,7 @@ from publisher.model import (
 )
 from publisher.render import RenderOptions
 from publisher.render.cite_groups import cite_groups
-from publisher.render.urls import quote_url, safe_url
+from publisher.urls import quote_url, safe_url
 
 # Characters with a meaning somewhere in Pandoc's inline markdown. `'` and `"` are here
 # because the smart extension would turn them into Quoted nodes.

@@ -47,7 +47,7 @@ from publisher.model import (
 from publisher.render import RenderOptions
 from publisher.render.cite_groups import cite_groups
 from publisher.render.pandoc_run import pandoc_api_version
-from publisher.render.urls import safe_url
+from publisher.urls import safe_url
 
 Node = dict[str, Any]
 

@@ -16,7 +16,7 @@ from publisher.model import Document
 from publisher.render import RenderOptions
 from publisher.render.pandoc_ast import Node, attr, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
-from publisher.render.urls import quote_url, safe_url
+from publisher.urls import quote_url, safe_url
 
 LANGUAGES = {"zh": "zh_CN", "en": "en"}
 THEME = "alabaster"  # ships with Sphinx: no download, no extension

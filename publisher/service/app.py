@@ -26,7 +26,7 @@ from starlette.types import Scope
 from publisher import __version__
 from publisher.errors import PublishError, RenderError
 from publisher.pipeline import build_document
-from publisher.reader import DEFAULT_MAX_BYTES
+from publisher.read import DEFAULT_MAX_BYTES
 from publisher.service.api import api_router
 from publisher.service.drafts import Builder, DraftGone, Drafts
 from publisher.service.limits import BodyLimit, SecurityHeaders

@@ -12,7 +12,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from publisher.reader import DEFAULT_MAX_BYTES
+from publisher.read import DEFAULT_MAX_BYTES
 from publisher.service.app import TOKEN_ENV
 from publisher.service.workers import default_workers
 

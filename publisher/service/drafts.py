@@ -15,10 +15,11 @@ from pathlib import Path
 
 import anyio
 
+from publisher.formats import FORMATS
 from publisher.model import Document, document_from_dict
-from publisher.outputs import write_output
 from publisher.pipeline import BuildOptions, build_document
 from publisher.render import RenderOptions, render
+from publisher.render.outputs import write_output
 from publisher.service.store import Draft, DraftStore
 from publisher.service.workers import ConversionPool
 
@@ -35,14 +36,11 @@ class OutputKind:
 
 # The outputs a draft offers, by the name used in URLs.
 OUTPUTS: dict[str, OutputKind] = {
-    "docx": OutputKind("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "pdf": OutputKind("pdf", "application/pdf", ".pdf"),
-    "html": OutputKind("html", "text/html; charset=utf-8", ".html"),
-    "md": OutputKind("md", "text/markdown; charset=utf-8", ".md"),
-    "jats": OutputKind("jats", "application/xml; charset=utf-8", ".xml"),
-    "fragment": OutputKind("html", "text/html; charset=utf-8", ".html", fragment=True),
+    name: OutputKind(name, FORMATS[name].media_type, FORMATS[name].extension)
+    for name in ("docx", "pdf", "html", "md", "jats")
 }
-JSON_MEDIA_TYPE = "application/json"
+OUTPUTS["fragment"] = OutputKind("html", FORMATS["html"].media_type, ".html", fragment=True)
+JSON_MEDIA_TYPE = FORMATS["json"].media_type
 
 # Renders of the same output are serialised through one of these locks (chosen by hash),
 # so a burst of first downloads renders a file once, not once per request.

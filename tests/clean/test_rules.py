@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from publisher.clean import RULE_NAMES, apply_rule
-from publisher.reader import SourceLine
+from publisher.source import SourceLine
 from tests.casefile import Case, cases_in
 
 CASES = [(rule, case) for rule in RULE_NAMES for case in cases_in("clean", f"{rule}.txt")]

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publisher.inlines import parse_inlines
+from publisher.assemble.inlines import parse_inlines
+from publisher.markdown.notation import split_citations
 from publisher.model import Cite, Inline, Text, format_cite_numbers
-from publisher.notation import split_citations
 from tests.casefile import Case, cases_in
 
 CASES = cases_in("citations", "notations.txt")

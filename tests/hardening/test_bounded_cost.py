@@ -14,7 +14,7 @@ import pytest
 from publisher import cli
 from publisher.errors import InputError, PublishError
 from publisher.pipeline import BuildOptions, build_document
-from publisher.reader import DEFAULT_MAX_BYTES
+from publisher.read import DEFAULT_MAX_BYTES
 from tests.hardening.cost import assert_linear, calibrated
 from tests.hardening.records import ROOT, SAMPLES
 
@@ -93,8 +93,8 @@ def test_a_megabyte_of_prose_on_one_line_publishes():
 
 def test_table_parser_costs_linear_time_in_separator_rows():
     """Measured on the parser alone, where the pipeline's linear work cannot hide it."""
-    from publisher.reader import SourceLine
-    from publisher.tables import parse_table
+    from publisher.markdown.pipe_tables import parse_table
+    from publisher.source import SourceLine
 
     def make(k: int) -> Callable[[], object]:
         lines = [SourceLine(i + 1, "|---|---|" if i else "|a|b|") for i in range(k)]
@@ -106,7 +106,7 @@ def test_table_parser_costs_linear_time_in_separator_rows():
 def test_citation_parser_costs_linear_time_in_markers():
     """`x [3]` is data or a citation depending on the few characters before the bracket;
     looking at the whole text before each marker made this quadratic."""
-    from publisher.notation import split_citations
+    from publisher.markdown.notation import split_citations
 
     def make(k: int) -> Callable[[], object]:
         text = "".join(f"句子。x [{i % 999 + 1}]" for i in range(k))

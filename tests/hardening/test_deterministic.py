@@ -13,7 +13,8 @@ from hypothesis import given
 
 from publisher.clean import clean_content, join_generations
 from publisher.errors import PublishError
-from publisher.reader import SourceLine, read_record
+from publisher.read import read_record
+from publisher.source import SourceLine
 from tests.hardening.profile import examples
 from tests.hardening.records import ROOT, all_records, mutated_lines, regressions
 

@@ -21,8 +21,8 @@ from publisher import cli
 from publisher.clean import clean_content
 from publisher.errors import PublishError, RenderError
 from publisher.model import Message
-from publisher.outputs import output_path, write_output
-from publisher.reader import read_record
+from publisher.read import read_record
+from publisher.render.outputs import output_path, write_output
 from tests.hardening.profile import examples
 from tests.hardening.records import ROOT, SAMPLES, all_records, mutated_lines, regressions
 
@@ -87,7 +87,7 @@ _KILLED_WRITER = textwrap.dedent(
     import os, sys, time
     from pathlib import Path
     sys.path.insert(0, {root!r})
-    from publisher.outputs import write_output
+    from publisher.render.outputs import write_output
     marker = Path(sys.argv[2])
     real_fsync = os.fsync
     def slow_fsync(fd):

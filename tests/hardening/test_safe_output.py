@@ -22,9 +22,10 @@ from lxml import etree
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 
+from publisher.formats import FORMATS
 from publisher.model import CodeBlock, Document, Link, iter_blocks
 from publisher.pipeline import build_document
-from publisher.render import FORMATS, RenderOptions, render
+from publisher.render import RenderOptions, render
 
 # Text that must survive literally (visible, not obeyed) somewhere in each output.
 LITERALS = ["<script>alert(1)</script>", "onerror=alert(1)", '#read("/etc/passwd")', "\\input{/etc/passwd}"]
@@ -137,7 +138,7 @@ def doc(canary: tuple[Path, str]) -> Document:
 
 
 def _writer_exists(fmt: str) -> bool:
-    return importlib.util.find_spec(f"publisher.render.{FORMATS[fmt][0]}") is not None
+    return importlib.util.find_spec(f"publisher.render.{FORMATS[fmt].module}") is not None
 
 
 @pytest.fixture(scope="module")

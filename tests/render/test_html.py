@@ -10,7 +10,7 @@ import pytest
 
 from publisher.model import Cite, Document, Link, Message, Paragraph, Text
 from publisher.render import RenderOptions, html
-from publisher.render.urls import safe_url
+from publisher.urls import safe_url
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt"))
 

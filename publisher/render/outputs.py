@@ -13,14 +13,15 @@ import tempfile
 from pathlib import Path
 
 from publisher.errors import UsageError
-from publisher.render import FORMATS, Output
+from publisher.formats import FORMATS
+from publisher.render import Output
 
 
 def output_path(source: str, fmt: str, outdir: str | None) -> Path:
     """`DIR/<stem>.<ext>` (default DIR: beside the input; the current folder for stdin)."""
     src = Path(source) if source != "-" else Path("stdin.txt")
     folder = Path(outdir) if outdir else (src.parent if source != "-" else Path.cwd())
-    ext = FORMATS[fmt][1]
+    ext = FORMATS[fmt].extension
     target = folder / (src.stem + (ext if ext else "-" + fmt))
     if source != "-":
         if outdir and Path(outdir).exists() and Path(outdir).resolve() == src.resolve():

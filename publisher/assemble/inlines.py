@@ -6,20 +6,19 @@ code are switched off, so text stays text. Links survive only to http(s) and mai
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from publisher.markdown.notation import normalise_cites, split_citations
 from publisher.model import Code, Emph, Inline, Link, Strong, Text
-from publisher.notation import normalise_cites, split_citations
+from publisher.text import WIDE_RE
+from publisher.urls import safe_url
 
 MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
     ["reference", "lheading", "code", "hr", "html_block", "html_inline"]
 )
-SAFE_URL_RE = re.compile(r"^(https?://|mailto:)", re.I)
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def parse_inlines(text: str) -> list[Inline]:
@@ -70,7 +69,7 @@ def _text(tok: Token, stack: list[tuple[str, list[Inline], str]]) -> None:
 def _softbreak(tok: Token, stack: list[tuple[str, list[Inline], str]]) -> None:
     items = stack[-1][1]
     prev = items[-1].text[-1:] if items and isinstance(items[-1], Text) else ""
-    items.append(Text("" if _CJK.match(prev or " ") else " "))
+    items.append(Text("" if WIDE_RE.match(prev or " ") else " "))
 
 
 def _open(kind: str) -> Callable[[Token, list[tuple[str, list[Inline], str]]], None]:
@@ -90,7 +89,7 @@ def _close(tok: Token, stack: list[tuple[str, list[Inline], str]]) -> None:
         node = [Strong(items)]
     elif kind == "em":
         node = [Emph(items)]
-    elif SAFE_URL_RE.match(href):
+    elif safe_url(href):
         node = [Link(href, items)]
     else:  # a link to anything but http(s)/mailto keeps only its text
         node = items

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from publisher.markdown.lexer import CAPTION_LINE_RE
 from publisher.model import Block, Document, Message, Paragraph, Table, Text, inline_text, table_label
-from publisher.tables import CAPTION_LINE_RE
 
 _SENTENCE_END = "。！？!?；;."
 _PLACEHOLDER_CELL_RE = re.compile(

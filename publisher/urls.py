@@ -1,4 +1,4 @@
-"""Which link targets a writer may emit: http(s) and mailto only."""
+"""Which link targets the model keeps and a writer may emit: http(s) and mailto only."""
 
 from __future__ import annotations
 

@@ -13,18 +13,25 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
 
-from publisher.blocks import parse_blocks
+from publisher.assemble.blocks import parse_blocks
+from publisher.assemble.outline import (
+    Outline,
+    normalise,
+    number_label,
+    similarity,
+    split_keywords,
+    strip_number,
+)
 from publisher.clean import Cleaned
-from publisher.clean.base import CITE_RE, excerpt, heading
+from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
 from publisher.model import Block, Document, Emph, Message, Metadata, Paragraph, Section, Text, iter_blocks
-from publisher.outline import Outline, normalise, number_label, similarity, split_keywords, strip_number
-from publisher.reader import Record, SourceLine
-from publisher.tables import CAPTION_LINE_RE
+from publisher.result import excerpt
+from publisher.source import Record, SourceLine
+from publisher.text import ABSTRACT_LABEL, IDEOGRAPH_RE, KEYWORDS_LABEL
 
 # possessive quantifiers (*+): runs of spaces cannot be split two ways, so matching stays linear
-ABSTRACT_RE = re.compile(r"^\s*+[*_]*+\s*+(摘\s*+要|abstract|summary)\s*+[*_]*+\s*+[:：]?\s*+[*_]*+\s*+(.*)$", re.I)
-KEYWORDS_RE = re.compile(r"^\s*+[*_]*+\s*+(关键词|关键字|key\s*+words?)\s*+[*_]*+\s*+[:：]\s*+[*_]*+\s*(.+)$", re.I)
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+ABSTRACT_RE = re.compile(rf"^\s*+[*_]*+\s*+({ABSTRACT_LABEL})\s*+[*_]*+\s*+[:：]?\s*+[*_]*+\s*+(.*)$", re.I)
+KEYWORDS_RE = re.compile(rf"^\s*+[*_]*+\s*+({KEYWORDS_LABEL})\s*+[*_]*+\s*+[:：]\s*+[*_]*+\s*(.+)$", re.I)
 
 
 @dataclass
@@ -111,7 +118,7 @@ def _language(record: Record, cleaned: Cleaned) -> Literal["zh", "en"]:
         ln.text for ln in record.outline
     )
     letters = sum(c.isalpha() for c in sample) or 1
-    return "zh" if len(_CJK_RE.findall(sample)) / letters > 0.15 else "en"
+    return "zh" if len(IDEOGRAPH_RE.findall(sample)) / letters > 0.15 else "en"
 
 
 # --------------------------------------------------------------------------- candidates
@@ -292,7 +299,7 @@ def _completeness(cand: Candidate, entry: object) -> tuple[int, int]:
 def _build_section(cand: Candidate, messages: list[Message]) -> Section:
     root = Section("", _clean_title(cand.title or "", cand.line, messages), 1, line=cand.line)
     if not cand.body and cand.title:
-        root.blocks = [Paragraph([Emph([Text("（本章未生成）" if _CJK_RE.search(cand.title) else "(chapter not written)")])])]
+        root.blocks = [Paragraph([Emph([Text("（本章未生成）" if IDEOGRAPH_RE.search(cand.title) else "(chapter not written)")])])]
         return root
     stack: list[tuple[int, Section]] = [(cand.level, root)]
     body: list[SourceLine] = []

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from publisher.inlines import MD, inlines_from_tokens, parse_inlines
-from publisher.model import Block, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong, Text
-from publisher.reader import SourceLine
-from publisher.tables import CAPTION_LINE_RE, is_table_line, parse_table
+from publisher.assemble.inlines import MD, inlines_from_tokens, parse_inlines
+from publisher.markdown.lexer import CAPTION_LINE_RE, is_table_row
+from publisher.markdown.pipe_tables import PipeTable, parse_table
+from publisher.model import Block, Cell, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong, Table, Text
+from publisher.source import SourceLine
 
 
 # --------------------------------------------------------------------------- blocks
@@ -24,14 +25,14 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
     i = 0
     chunk: list[SourceLine] = []
     while i < len(lines):
-        if is_table_line(lines[i].text) and _table_starts(lines, i):
+        if is_table_row(lines[i].text) and _table_starts(lines, i):
             blocks.extend(_markdown_blocks(chunk, messages))
             chunk = []
             j = i
-            while j < len(lines) and is_table_line(lines[j].text):
+            while j < len(lines) and is_table_row(lines[j].text):
                 j += 1
             table, msgs = parse_table(lines[i:j])
-            blocks.append(table)
+            blocks.append(table_block(table))
             messages.extend(msgs)
             i = j
             continue
@@ -49,7 +50,16 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
 
 def _table_starts(lines: list[SourceLine], i: int) -> bool:
     """A table is two or more table lines in a row (a lone `a | b` line is prose)."""
-    return i + 1 < len(lines) and is_table_line(lines[i + 1].text)
+    return i + 1 < len(lines) and is_table_row(lines[i + 1].text)
+
+
+def table_block(table: PipeTable) -> Table:
+    """Number and caption are set later, by the tables stage."""
+    return Table(None, "", [_cell(c) for c in table.header], [[_cell(c) for c in r] for r in table.rows], table.line)
+
+
+def _cell(text: str) -> Cell:
+    return (parse_inlines(text) or [Text(text)]) if text else []
 
 
 def _markdown_blocks(lines: list[SourceLine], messages: list[Message] | None = None) -> list[Block]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from publisher.cite.references import SuppliedEntry
+from publisher.markdown.notation import normalise_cites
 from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, iter_blocks
-from publisher.notation import normalise_cites
-from publisher.references import SuppliedEntry
 
 
 def _inline_lists(block: Block) -> Iterator[list[Inline]]:

@@ -11,11 +11,17 @@ from __future__ import annotations
 import re
 
 from publisher.model import Cite, Inline, Text
+from publisher.text import SENTENCE_END
+
+_SENTENCE_PUNCT = SENTENCE_END + "．"
 
 MAX_CITATION = 999  # a bracketed number above this is a year or data, not a citation
 MAX_RANGE = 50  # a range wider than this is data, not a citation group
 
 _NUMS = r"\d{1,4}(?:\s*[-–—~～,，、;；]\s*\d{1,4})*"
+# Any marker shape, without the context checks of MARKER_RE: for stripping markers from
+# text that is only judged, never published.
+ANY_MARKER_RE = re.compile(rf"\^?\[\^?{_NUMS}\]|【{_NUMS}】")
 MARKER_RE = re.compile(
     rf"\[\^(?P<fn>{_NUMS})\]"  # [^3]
     rf"|\^\[(?P<caret>{_NUMS})\]"  # ^[3]
@@ -24,7 +30,6 @@ MARKER_RE = re.compile(
 )
 # x[1], arr[3], a=[1,2], f([1]): a short ASCII identifier or an operator right before the bracket
 _BEFORE_DATA = re.compile(r"(?:(?<![A-Za-z0-9_])(?!al$)[A-Za-z_][A-Za-z0-9_]{0,3}|[=:(\[{<$@\-+*/])$")
-_SENTENCE_PUNCT = "。！？；!?;．."
 _GAP_RE = re.compile(r"^[ \t]*$")
 
 

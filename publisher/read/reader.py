@@ -9,33 +9,12 @@ Every part keeps its source line numbers so that later reports can point into th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from publisher.errors import InputError
+from publisher.source import Record, SourceLine
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class SourceLine:
-    """One line of the record with its 1-based line number in the file."""
-
-    no: int
-    text: str
-
-
-@dataclass
-class Record:
-    source: str
-    received: str | None = None  # ISO 8601
-    topic: str | None = None
-    uuid: str | None = None
-    outline: list[SourceLine] = field(default_factory=list)
-    content: list[SourceLine] = field(default_factory=list)
-    references: list[SourceLine] = field(default_factory=list)
-    end_marker: bool = False
-    has_header: bool = False
 
 
 # Header fields: "key: value" with either colon; several spellings per field.

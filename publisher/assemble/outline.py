@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from publisher.clean.base import heading
-from publisher.reader import SourceLine
+from publisher.markdown.lexer import heading
+from publisher.source import SourceLine
+from publisher.text import KEYWORDS_LABEL
 
 _NUMBER_RE = re.compile(
     r"^\s*(第[一二三四五六七八九十百\d]+[章节部分]|[一二三四五六七八九十]+[、.．]|"
@@ -95,7 +96,7 @@ def _descendants(entry: OutlineEntry) -> list[OutlineEntry]:
     return out
 
 
-_KEYWORDS_RE = re.compile(r"^\s*+[-*+]?\s*+(关键词|关键字|keywords?)\s*+[:：]\s*(.+)$", re.I)  # *+: linear on spaces
+_KEYWORDS_RE = re.compile(rf"^\s*+[-*+]?\s*+({KEYWORDS_LABEL})\s*+[:：]\s*(.+)$", re.I)  # *+: linear on spaces
 _LIST_TITLE_RE = re.compile(r"^\s*(\d+)[.．、]\s*(\S.*)$")
 
 

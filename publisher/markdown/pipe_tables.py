@@ -1,4 +1,4 @@
-"""Pipe tables, including broken ones: lines -> a Table block, repaired so no cell is lost.
+"""Pipe tables, including broken ones: lines -> rows of cells, repaired so no cell is lost.
 
 Repairs (each reported): a missing separator row, a separator with the wrong count or in
 the wrong place, short rows (padded), long rows (extra cells folded into the last cell, or
@@ -8,29 +8,13 @@ the table widened when most rows are longer than the header), stray spaces.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from publisher.inlines import parse_inlines
-from publisher.model import Cell, Message, Table, Text
-from publisher.reader import SourceLine
+from publisher.model import Message
+from publisher.source import SourceLine
 
 _SEP_CELL_RE = re.compile(r"^\s*:?[-—－=]{1,}:?\s*$")
 _PIPE_SPLIT_RE = re.compile(r"(?<!\\)[|｜]")
-# A caption line: "表1 标题", "表X 表格：标题", "Table 2: Title" (the number is replaced later).
-CAPTION_LINE_RE = re.compile(
-    r"^[*_]*\s*(?:表\s*(?P<zh>\d+|[xXＸ])|Table\s*(?P<en>\d+|[xX]))(?:\s*[:：.．]\s*|\s+)"
-    # the title ends at its last character that is not a space or emphasis mark; a lazy
-    # title before a [*_\s]* tail would rescan the tail at every character (quadratic)
-    r"(?:表格\s*[:：]\s*|table\s*[:：]\s*)?(?P<title>\S(?:.*[^\s*_])?)[\s*_]*$",
-    re.I,
-)
-TABLE_LINE_RE = re.compile(r"^\s*[|｜]|(?<!\\)[|｜].*(?<!\\)[|｜]")
-
-
-def is_table_line(text: str) -> bool:
-    t = text.strip()
-    return bool(t) and bool(TABLE_LINE_RE.search(t)) and not t.startswith(("#", ">", "```"))
-
-
 def split_row(text: str) -> list[str]:
     t = text.strip()
     if t[:1] in "|｜":
@@ -44,8 +28,17 @@ def is_separator(cells: list[str]) -> bool:
     return bool(cells) and all(_SEP_CELL_RE.match(c) for c in cells if c.strip()) and any(c.strip() for c in cells)
 
 
-def parse_table(lines: list[SourceLine]) -> tuple[Table, list[Message]]:
-    """Table lines -> Table (number and caption are set later by the captions stage)."""
+@dataclass
+class PipeTable:
+    """A repaired pipe table: cells as markdown source, every row as wide as the header."""
+
+    header: list[str]
+    rows: list[list[str]]
+    line: int
+
+
+def parse_table(lines: list[SourceLine]) -> tuple[PipeTable, list[Message]]:
+    """Table lines -> the cells of a repaired table, and what was repaired."""
     rows = [split_row(ln.text) for ln in lines]
     repairs: list[str] = []
     seps = [i for i, r in enumerate(rows) if is_separator(r)]
@@ -72,13 +65,7 @@ def parse_table(lines: list[SourceLine]) -> tuple[Table, list[Message]]:
             repairs.append(f"long row: {len(r) - width} extra cell(s) folded into the last column")
             r = r[: width - 1] + [" | ".join(c for c in r[width - 1 :] if c)]
         fixed.append(r)
-    table = Table(
-        number=None,
-        caption="",
-        header=[_cell(c) for c in header],
-        rows=[[_cell(c) for c in r] for r in fixed],
-        line=lines[0].no,
-    )
+    table = PipeTable(header, fixed, lines[0].no)
     messages = []
     if repairs:
         messages.append(
@@ -102,7 +89,3 @@ def _width(header: list[str], body: list[list[str]]) -> int:
     if len(wider) > len(body) / 2:
         return max(wider)
     return len(header)
-
-
-def _cell(text: str) -> Cell:
-    return (parse_inlines(text) or [Text(text)]) if text else []

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from publisher.model import Message
-from publisher.reader import SourceLine
+from publisher.source import SourceLine
 
 _ENTRY_RE = re.compile(r"^\s*(?:[-*]\s*)?[\[［【]\s*(\d{1,4})\s*[\]］】]\s*(.*)$|^\s*(\d{1,4})[.、)]\s+(.*)$")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")

@@ -1,0 +1,5 @@
+"""Stage 1, read: bytes -> Record (header, outline, content, supplied references)."""
+
+from publisher.read.reader import DEFAULT_MAX_BYTES, decode, read_record
+
+__all__ = ["DEFAULT_MAX_BYTES", "decode", "read_record"]
