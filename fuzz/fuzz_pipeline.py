@@ -48,15 +48,15 @@ def _record_finding(data: bytes, exc: BaseException) -> None:
 
 def _check_idempotent(data: bytes | str) -> None:
     try:
-        record = read_record(data, "fuzz")
+        record = read_record(data, "fuzz").value
     except PublishError:
         return
     first = clean_content(record.content)
-    second = clean_content(join_generations(first.generations))
+    second = clean_content(join_generations(first.value))
     # the separators we put in are line 0: a note about them alone is no change to author text
     second.messages = [m for m in second.messages if m.line is not None]
-    texts = [[ln.text for ln in g] for g in first.generations]
-    again = [[ln.text for ln in g] for g in second.generations]
+    texts = [[ln.text for ln in g] for g in first.value]
+    again = [[ln.text for ln in g] for g in second.value]
     if again != texts or second.messages:
         raise AssertionError(f"cleaning is not idempotent: {second.messages[:3]}")
 

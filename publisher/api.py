@@ -19,14 +19,16 @@ from publisher.render import Output, RenderOptions, render
 class PublishResult:
     document: Document
     outputs: dict[str, Output] = field(default_factory=dict)
+    render_messages: list[Message] = field(default_factory=list)
 
     @property
     def report(self) -> list[Message]:
-        return self.document.report
+        """What the pipeline changed in the author's text, then what the writers could not carry."""
+        return self.document.report + self.render_messages
 
     @property
     def warnings(self) -> list[Message]:
-        return [m for m in self.document.report if m.severity in ("warning", "error")]
+        return [m for m in self.report if m.severity in ("warning", "error")]
 
 
 def parse_formats(spec: str | list[str]) -> list[str]:
@@ -54,10 +56,18 @@ def publish(
     build: BuildOptions | None = None,
     render_options: RenderOptions | None = None,
 ) -> PublishResult:
-    """Build the document once and render it to each format (bytes, or files for sphinx)."""
+    """Build the document once and render it to each format (bytes, or files for sphinx).
+
+    `record` is a file: a path (`str` or `Path`); or the record itself as `bytes`.
+    """
     wanted = parse_formats(formats)
-    doc = build_document(record, name=name, options=build)
+    if isinstance(record, bytes):
+        doc = build_document(record, name=name, options=build)
+    else:
+        doc = build_document(path=record, name=name, options=build)
     result = PublishResult(doc)
     for fmt in wanted:
-        result.outputs[fmt] = render(doc, fmt, render_options)
+        rendered = render(doc, fmt, render_options)
+        result.outputs[fmt] = rendered.value
+        result.render_messages.extend(rendered.messages)
     return result

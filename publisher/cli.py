@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fragment", action="store_true", help="html: the article body alone, for a CMS")
     p.add_argument("--draft", action="store_true", help="show placeholders for outline chapters never written")
     p.add_argument("--include-uncited", action="store_true", help="list uncited supplied references after the cited")
+    p.add_argument("--skip-rule", action="append", default=[], metavar="RULE",
+                   help="do not run this cleaning rule (e.g. repetition); may be repeated")
     p.add_argument("--font-dir", action="append", default=[], metavar="DIR", help="pdf: extra font folder")
     p.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB",
                    help=f"refuse records larger than this (default: {DEFAULT_MAX_MB})")
@@ -100,19 +102,28 @@ def _run(args: argparse.Namespace) -> int:
     # the heavy part of the program, imported only now that the arguments are known
     from publisher.api import parse_formats
     from publisher.batch import default_jobs, plan_jobs, run_jobs
-    from publisher.errors import PublishError, UsageError
+    from publisher.clean import RULE_NAMES
+    from publisher.errors import InputError, PublishError, UsageError
     from publisher.pipeline import BuildOptions
+    from publisher.read import read_stream
     from publisher.render import RenderOptions
 
     build = BuildOptions(max_bytes=int(args.max_size * 1048576), draft=args.draft,
-                         include_uncited=args.include_uncited)
+                         include_uncited=args.include_uncited, skip_rules=frozenset(args.skip_rule))
     render = RenderOptions(toc=args.toc, fragment=args.fragment, draft=args.draft,
                            font_dirs=tuple(Path(d) for d in args.font_dir))
     try:
         if args.files.count("-") > 1:
             raise UsageError("standard input can be read only once", "-")
         formats = parse_formats(args.to)
-        jobs = plan_jobs(args.files, formats, args.output, build, render, sys.stdin.buffer.read)
+        unknown = sorted(build.skip_rules - set(RULE_NAMES))
+        if unknown:
+            raise UsageError(f"unknown cleaning rule {', '.join(unknown)} (rules: {', '.join(RULE_NAMES)})", "--skip-rule")
+        jobs = plan_jobs(args.files, formats, args.output, build, render,
+                         lambda: read_stream(sys.stdin.buffer, "<stdin>", build.max_bytes))
+    except InputError as exc:
+        _error(str(exc))
+        return EXIT_FAILED
     except PublishError as exc:
         _error(str(exc))
         return EXIT_USAGE

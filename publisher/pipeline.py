@@ -1,17 +1,26 @@
-"""The stages in order: read -> clean -> assemble -> tables -> citations. One call builds
-the document model that every writer renders."""
+"""The stages in order, each returning `Result(value, messages)`:
+
+    record.txt -> read -> clean -> assemble -> tables -> cite -> Document (+ report)
+                  read/   clean/   assemble/   tables/   cite/
+
+`build(...)` runs them once and concatenates their messages into the document's report;
+every writer in `render/` then renders that one document. A stage never changes what an
+earlier stage returned. What each package may import: the model, `source`, `text`,
+`result`, `errors` and `markdown/` (below every stage), and the stages before it; only
+`render/` imports pandoc, python-docx, lxml, typst (jinja2 also in `service/`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from publisher.assemble import assemble, parse_outline
 from publisher.cite import number_citations, parse_supplied
 from publisher.clean import clean_content
-from publisher.errors import InputError
 from publisher.model import Document
-from publisher.read import DEFAULT_MAX_BYTES, read_record
+from publisher.read import DEFAULT_MAX_BYTES, read_file, read_record
+from publisher.result import Result
 from publisher.tables import resolve_tables
 
 
@@ -20,40 +29,57 @@ class BuildOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     draft: bool = False  # placeholders for chapters never written
     include_uncited: bool = False  # list uncited supplied entries after the cited ones
+    skip_rules: frozenset[str] = frozenset()  # cleaning rules not to run, by name
 
 
-def build_document(source: str | Path | bytes, name: str | None = None, options: BuildOptions | None = None) -> Document:
-    """A record (a path, its bytes, or its text) -> the finished document model."""
+def build(
+    source: Path | bytes | str | None = None,
+    *,
+    path: str | Path | None = None,
+    text: str | None = None,
+    name: str | None = None,
+    options: BuildOptions | None = None,
+) -> Result[Document]:
+    """A record -> the finished document model, with every stage's messages.
+
+    Give the record one way: `path=` (a file), `text=` (its text), or positionally a `Path`
+    (a file), `bytes` (its content) or `str` (its text, never taken for a path).
+    """
     opts = options or BuildOptions()
-    if isinstance(source, Path) or (isinstance(source, str) and name is None and _looks_like_path(source)):
-        path = Path(source)
-        name = name or str(path)
-        try:
-            size = path.stat().st_size
-            if size > opts.max_bytes:
-                raise InputError(f"file is {size / 1048576:.1f} MB, over the {opts.max_bytes / 1048576:.0f} MB limit "
-                                 "(raise it with --max-size)", name)
-            data: bytes | str = path.read_bytes()
-        except IsADirectoryError:
-            raise InputError("is a folder, not a record file", name) from None
-        except FileNotFoundError:
-            raise InputError("no such file", name) from None
-        except PermissionError:
-            raise InputError("permission denied", name) from None
-        except OSError as exc:
-            raise InputError(f"cannot read ({exc.strerror or exc})", name) from None
-    else:
-        data = source
-    record = read_record(data, name or "<input>", opts.max_bytes)
-    cleaned = clean_content(record.content)
-    outline = parse_outline(record.outline)
-    doc = assemble(record, cleaned, outline, draft=opts.draft)
-    doc.report.extend(resolve_tables(doc))
-    supplied, ref_messages = parse_supplied(record.references)
-    doc.report.extend(ref_messages)
-    doc.report.extend(number_citations(doc, supplied, include_uncited=opts.include_uncited))
-    return doc
+    data, label = _input(source, path, text, name, opts.max_bytes)
+    record = read_record(data, label, opts.max_bytes)
+    cleaned = clean_content(record.value.content, opts.skip_rules)
+    outline = parse_outline(record.value.outline)
+    assembled = assemble(record.value, cleaned.value, outline, draft=opts.draft)
+    tabled = resolve_tables(assembled.value)
+    supplied = parse_supplied(record.value.references)
+    cited = number_citations(tabled.value, supplied.value, include_uncited=opts.include_uncited)
+    messages = [m for r in (record, cleaned, assembled, tabled, supplied, cited) for m in r.messages]
+    return Result(replace(cited.value, report=messages), messages)
 
 
-def _looks_like_path(s: str) -> bool:
-    return "\n" not in s and len(s) < 4096
+def build_document(
+    source: Path | bytes | str | None = None,
+    *,
+    path: str | Path | None = None,
+    text: str | None = None,
+    name: str | None = None,
+    options: BuildOptions | None = None,
+) -> Document:
+    """`build(...)`'s document; its report holds every message."""
+    return build(source, path=path, text=text, name=name, options=options).value
+
+
+def _input(
+    source: Path | bytes | str | None, path: str | Path | None, text: str | None, name: str | None, max_bytes: int
+) -> tuple[bytes | str, str]:
+    given = [x for x in (source, path, text) if x is not None]
+    if len(given) != 1:
+        raise TypeError("give the record exactly one way: a Path, bytes, str text, path= or text=")
+    if isinstance(source, Path) or path is not None:
+        file = Path(path if path is not None else source)  # type: ignore[arg-type]
+        label = name or str(file)
+        return read_file(file, label, max_bytes), label
+    data = text if text is not None else source
+    assert isinstance(data, bytes | str)
+    return data, name or "<input>"

@@ -22,10 +22,9 @@ from publisher.assemble.outline import (
     split_keywords,
     strip_number,
 )
-from publisher.clean import Cleaned
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
 from publisher.model import Block, Document, Emph, Message, Metadata, Paragraph, Section, Text, iter_blocks
-from publisher.result import excerpt
+from publisher.result import Result, excerpt
 from publisher.source import Record, SourceLine
 from publisher.text import ABSTRACT_LABEL, IDEOGRAPH_RE, KEYWORDS_LABEL
 
@@ -54,15 +53,16 @@ class Front:
     keywords: list[str] = field(default_factory=list)
 
 
-def assemble(record: Record, cleaned: Cleaned, outline: Outline, draft: bool = False) -> Document:
+def assemble(record: Record, generations: list[list[SourceLine]], outline: Outline, draft: bool = False) -> Result[Document]:
+    """The document in outline order, without tables numbered or citations renumbered yet."""
     messages: list[Message] = []
     front = Front()
     candidates: list[Candidate] = []
-    for gen in cleaned.generations:
+    for gen in generations:
         rest = _take_front(gen, front, outline, messages)
         rest = _promote_bold_headings(rest, outline)
         candidates.extend(_split_candidates(rest, candidates, messages, front))
-    language = _language(record, cleaned)
+    language = _language(record, generations)
     doc = Document(
         title=front.title or outline.title or record.topic or PurePath(record.source).stem,
         language=language,
@@ -75,8 +75,7 @@ def assemble(record: Record, cleaned: Cleaned, outline: Outline, draft: bool = F
     for cand in chosen:
         doc.sections.append(_build_section(cand, messages))
     _renumber(doc.sections, "")
-    doc.report = cleaned.messages + messages
-    return doc
+    return Result(doc, messages)
 
 
 # --------------------------------------------------------------------------- front matter
@@ -113,8 +112,8 @@ def _take_front(gen: list[SourceLine], front: Front, outline: Outline, messages:
     return rest
 
 
-def _language(record: Record, cleaned: Cleaned) -> Literal["zh", "en"]:
-    sample = "".join(ln.text for g in cleaned.generations for ln in g[:200])[:20000] or "".join(
+def _language(record: Record, generations: list[list[SourceLine]]) -> Literal["zh", "en"]:
+    sample = "".join(ln.text for g in generations for ln in g[:200])[:20000] or "".join(
         ln.text for ln in record.outline
     )
     letters = sum(c.isalpha() for c in sample) or 1

@@ -5,11 +5,13 @@ reference list built from the supplied entries that are cited, in that order.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 
 from publisher.cite.references import SuppliedEntry
 from publisher.markdown.notation import normalise_cites
 from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, iter_blocks
+from publisher.result import Result
 
 
 def _inline_lists(block: Block) -> Iterator[list[Inline]]:
@@ -31,8 +33,11 @@ def _nested(inlines: list[Inline]) -> Iterator[list[Inline]]:
 
 
 def number_citations(
-    doc: Document, supplied: dict[int, SuppliedEntry], include_uncited: bool = False
-) -> list[Message]:
+    document: Document, supplied: dict[int, SuppliedEntry], include_uncited: bool = False
+) -> Result[Document]:
+    """A new document with citations renumbered and the reference list built; the document
+    given is left as it is."""
+    doc = copy.deepcopy(document)
     messages: list[Message] = []
     order: dict[str, int] = {}  # source key -> final number
     for blocks in doc.block_lists():
@@ -41,7 +46,7 @@ def number_citations(
                 for inlines in _nested(top):
                     _renumber_list(inlines, supplied, order, messages, getattr(block, "line", None))
     doc.references = _reference_list(supplied, order, messages, include_uncited)
-    return messages
+    return Result(doc, messages)
 
 
 def _renumber_list(

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from publisher.model import Message
+from publisher.result import Result
 from publisher.source import SourceLine
 
 _ENTRY_RE = re.compile(r"^\s*(?:[-*]\s*)?[\[［【]\s*(\d{1,4})\s*[\]］】]\s*(.*)$|^\s*(\d{1,4})[.、)]\s+(.*)$")
@@ -49,7 +50,7 @@ class SuppliedEntry:
         return _KEY_DROP_RE.sub("", self.title).lower() + "|" + (self.date or "")[:4]
 
 
-def parse_supplied(lines: list[SourceLine]) -> tuple[dict[int, SuppliedEntry], list[Message]]:
+def parse_supplied(lines: list[SourceLine]) -> Result[dict[int, SuppliedEntry]]:
     """`[n] entry` lines (entries may wrap onto following lines) -> entries by number."""
     entries: dict[int, SuppliedEntry] = {}
     messages: list[Message] = []
@@ -81,7 +82,7 @@ def parse_supplied(lines: list[SourceLine]) -> tuple[dict[int, SuppliedEntry], l
             messages.append(Message("reference-entry", "warning", ln.no, ln.no, ln.text.strip()[:80],
                                     "line in the supplied reference list is not an entry; ignored"))
     finish()
-    return entries, messages
+    return Result(entries, messages)
 
 
 def clean_entry(number: int, raw: str, line: int = 0) -> SuppliedEntry:

@@ -8,8 +8,6 @@ for everything it removed or changed. Cleaning is idempotent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from publisher.clean.base import Rule
 from publisher.clean.breaks import strip_stray_rules
 from publisher.clean.chatter import strip_chatter
@@ -20,8 +18,10 @@ from publisher.clean.reflists import strip_invented_references
 from publisher.clean.repetition import strip_repetition
 from publisher.clean.tags import split_generations
 from publisher.clean.truncation import cut_truncated_ending
+from publisher.errors import UsageError
 from publisher.markdown.lexer import Lines
 from publisher.model import Message
+from publisher.result import Result
 from publisher.source import SourceLine
 
 # name -> rule, in the order they run on every generation
@@ -39,14 +39,12 @@ RULE_NAMES = ["reasoning-tags"] + [name for name, _ in RULES]
 MAX_PASSES = 3  # chain runs over one generation, at most
 
 
-@dataclass
-class Cleaned:
-    generations: list[Lines]
-    messages: list[Message] = field(default_factory=list)
-
-
-def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Cleaned:
-    """Run the chain over the content lines of a record."""
+def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Result[list[Lines]]:
+    """Run the chain over the content lines of a record: the cleaned generations, and a
+    message for everything removed or changed. Rules named in `disabled` are skipped."""
+    unknown = disabled - set(RULE_NAMES)
+    if unknown:
+        raise UsageError(f"unknown cleaning rule {', '.join(sorted(unknown))} (rules: {', '.join(RULE_NAMES)})")
     messages: list[Message] = []
     if "reasoning-tags" in disabled:
         generations = [lines]
@@ -65,7 +63,7 @@ def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Clean
                 break
         if any(ln.text.strip() for ln in gen):
             out.append(_trim_blank_lines(gen))
-    return Cleaned(out, messages)
+    return Result(out, messages)
 
 
 def _run_chain(gen: Lines, disabled: frozenset[str]) -> tuple[Lines, list[Message]]:

@@ -12,6 +12,8 @@ import re
 from datetime import datetime
 
 from publisher.errors import InputError
+from publisher.read.files import over_limit
+from publisher.result import Result
 from publisher.source import Record, SourceLine
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -36,11 +38,7 @@ _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def decode(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Bytes -> text with normalised line endings, or InputError."""
     if len(data) > max_bytes:
-        raise InputError(
-            f"file is {len(data) / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit "
-            "(raise it with --max-size)",
-            source,
-        )
+        raise over_limit(len(data), max_bytes, source)
     if not data.strip():
         raise InputError("file is empty", source)
     if b"\x00" in data:
@@ -60,7 +58,7 @@ def decode(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     return _BAD_CONTROL.sub("", text)
 
 
-def read_record(data: bytes | str, source: str = "<input>", max_bytes: int = DEFAULT_MAX_BYTES) -> Record:
+def read_record(data: bytes | str, source: str = "<input>", max_bytes: int = DEFAULT_MAX_BYTES) -> Result[Record]:
     """Split a callback record into its parts. Raises InputError when it is not one."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode("utf-8")
@@ -104,7 +102,7 @@ def read_record(data: bytes | str, source: str = "<input>", max_bytes: int = DEF
             rec.content = body
     if not any(ln.text.strip() for ln in rec.content) and not any(ln.text.strip() for ln in rec.outline):
         raise InputError("not a callback record (no outline and no content section found)", source)
-    return rec
+    return Result(rec, [])
 
 
 def _read_header(rec: Record, header: list[SourceLine]) -> None:

@@ -1,6 +1,7 @@
 """Writers: one module per output format behind one small interface.
 
-A writer is a module in this package exposing `render(doc, options) -> Output`. The table
+A writer is a module in this package exposing `render(doc, options) -> Result[Output]`
+(the messages say what the writer could not carry over, e.g. an unsafe link it dropped). The table
 `publisher.formats.FORMATS` names each format's module; modules are imported on first
 use so that `publish --to json` never pays for pandoc, python-docx or typst.
 """
@@ -14,6 +15,7 @@ from typing import Protocol
 
 from publisher.formats import FORMATS
 from publisher.model import Document
+from publisher.result import Result
 
 # bytes for a single file; {relative path: bytes} for a folder (sphinx)
 Output = bytes | dict[str, bytes]
@@ -30,12 +32,12 @@ class RenderOptions:
 
 
 class Writer(Protocol):
-    def render(self, doc: Document, options: RenderOptions) -> Output: ...
+    def render(self, doc: Document, options: RenderOptions) -> Result[Output]: ...
 
 
 def writer_for(name: str) -> Writer:
     return importlib.import_module(f"publisher.render.{FORMATS[name].module}")
 
 
-def render(doc: Document, name: str, options: RenderOptions | None = None) -> Output:
+def render(doc: Document, name: str, options: RenderOptions | None = None) -> Result[Output]:
     return writer_for(name).render(doc, options or RenderOptions())

@@ -15,15 +15,20 @@ from lxml import etree
 
 from publisher.errors import RenderError
 from publisher.model import Document
-from publisher.render import RenderOptions
+from publisher.render import Output, RenderOptions
 from publisher.render.docx_post import post_process
 from publisher.render.pandoc_ast import to_pandoc
 from publisher.render.pandoc_run import run_pandoc
+from publisher.result import Result
 
 REFERENCE_DOCX = Path(__file__).resolve().parents[1] / "templates" / "reference.docx"
 
 
-def render(doc: Document, options: RenderOptions) -> bytes:
+def render(doc: Document, options: RenderOptions) -> Result[Output]:
+    return Result(_render(doc, options))
+
+
+def _render(doc: Document, options: RenderOptions) -> bytes:
     if not REFERENCE_DOCX.is_file():
         raise RenderError(f"the DOCX style template is missing: {REFERENCE_DOCX}", doc.metadata.source)
     ast = to_pandoc(doc, options, "docx")

@@ -18,8 +18,9 @@ import jinja2
 
 from publisher.errors import RenderError
 from publisher.model import Cite, Document, Message, Section, Table, table_label
-from publisher.render import RenderOptions
+from publisher.render import Output, RenderOptions
 from publisher.render.cite_groups import cite_groups
+from publisher.result import Result
 from publisher.urls import safe_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
@@ -135,7 +136,11 @@ def _generator() -> str:
         return "publisher"
 
 
-def render(doc: Document, options: RenderOptions) -> bytes:
+def render(doc: Document, options: RenderOptions) -> Result[Output]:
+    return Result(_render(doc, options))
+
+
+def _render(doc: Document, options: RenderOptions) -> bytes:
     language = doc.language
     env = _environment()
 

@@ -15,9 +15,10 @@ from lxml import etree
 
 from publisher.errors import RenderError
 from publisher.model import Document, Reference
-from publisher.render import RenderOptions
+from publisher.render import Output, RenderOptions
 from publisher.render.pandoc_ast import clean_text, meta_inlines, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
+from publisher.result import Result
 from publisher.urls import safe_url
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -92,7 +93,11 @@ def _unlink_unsafe(root: etree._Element) -> None:
             link.set("content-type", "unlinked")
 
 
-def render(doc: Document, options: RenderOptions) -> bytes:
+def render(doc: Document, options: RenderOptions) -> Result[Output]:
+    return Result(_render(doc, options))
+
+
+def _render(doc: Document, options: RenderOptions) -> bytes:
     ast = _jats_meta(to_pandoc(doc, options, target="jats"), doc)
     xml = run_pandoc(
         ast,

@@ -34,8 +34,9 @@ from publisher.model import (
     Text,
     table_label,
 )
-from publisher.render import RenderOptions
+from publisher.render import Output, RenderOptions
 from publisher.render.cite_groups import cite_groups
+from publisher.result import Result
 from publisher.urls import quote_url, safe_url
 
 # Characters with a meaning somewhere in Pandoc's inline markdown. `'` and `"` are here
@@ -214,7 +215,11 @@ def _section(s: Section, refs: set[int], language: str) -> list[str]:
     return lines
 
 
-def render(doc: Document, options: RenderOptions) -> bytes:
+def render(doc: Document, options: RenderOptions) -> Result[Output]:
+    return Result(_render(doc, options))
+
+
+def _render(doc: Document, options: RenderOptions) -> bytes:
     labels = doc.labels()
     references = [r for r in doc.references if r.cited]
     refs = {r.number for r in references}

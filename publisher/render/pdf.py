@@ -19,12 +19,13 @@ from typing import Any
 
 from publisher.errors import RenderError
 from publisher.model import Document
-from publisher.render import RenderOptions
+from publisher.render import Output, RenderOptions
 from publisher.render.fonts import CJK_SANS, CJK_SERIF, FontSet, find_fonts
 from publisher.render.pandoc_ast import clean_text, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
 from publisher.render.typst_escape import guard_typst_syntax
 from publisher.render.typst_run import compile_pdf
+from publisher.result import Result
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 
@@ -43,7 +44,11 @@ RUNNING_TITLE_MAX = {"zh": 40, "en": 80}  # characters in the page header
 CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
-def render(doc: Document, options: RenderOptions) -> bytes:
+def render(doc: Document, options: RenderOptions) -> Result[Output]:
+    return Result(_render(doc, options))
+
+
+def _render(doc: Document, options: RenderOptions) -> bytes:
     fonts = find_fonts(options.font_dirs)
     ast = guard_typst_syntax(to_pandoc(doc, options, "pdf"))
     if options.toc:

@@ -13,9 +13,10 @@ import re
 from typing import Any
 
 from publisher.model import Document
-from publisher.render import RenderOptions
+from publisher.render import Output, RenderOptions
 from publisher.render.pandoc_ast import Node, attr, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
+from publisher.result import Result
 from publisher.urls import quote_url, safe_url
 
 LANGUAGES = {"zh": "zh_CN", "en": "en"}
@@ -166,5 +167,9 @@ def index_rst(doc: Document, options: RenderOptions) -> bytes:
     )
 
 
-def render(doc: Document, options: RenderOptions) -> dict[str, bytes]:
+def render(doc: Document, options: RenderOptions) -> Result[Output]:
+    return Result(_render(doc, options))
+
+
+def _render(doc: Document, options: RenderOptions) -> dict[str, bytes]:
     return {"conf.py": conf_py(doc).encode("utf-8"), "index.rst": index_rst(doc, options)}

@@ -66,10 +66,9 @@ class Drafts:
         return await self.pool.run(self._create, data, source)
 
     def _create(self, data: bytes, source: str) -> Draft:
-        # Always bytes with an explicit name: build_document treats a short nameless str
-        # as a file path, and an upload must never be able to name a file on the server.
+        # Always bytes: an upload must never be able to name a file on the server.
         doc = self.builder(data, name=source, options=BuildOptions(max_bytes=self.max_bytes))
-        document_json = render(doc, "json").decode("utf-8")  # type: ignore[union-attr]
+        document_json = render(doc, "json").value.decode("utf-8")  # type: ignore[union-attr]
         return self.store.add(doc, document_json, source)
 
     # ------------------------------------------------------------------ reading
@@ -105,7 +104,7 @@ class Drafts:
                 raise DraftGone
             spec = OUTPUTS[kind]
             doc = document_from_dict(json.loads(draft.document))
-            data = render(doc, spec.format, replace(self.render_options, fragment=spec.fragment))
+            data = render(doc, spec.format, replace(self.render_options, fragment=spec.fragment)).value
             assert isinstance(data, bytes)  # every format offered here is a single file
             write_output(path, data)
         if not self.store.exists(draft_id):

@@ -7,11 +7,13 @@ The pipeline was told not to number tables, so a caption arrives as `表X 标题
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 
 from publisher.markdown.lexer import CAPTION_LINE_RE
 from publisher.model import Block, Document, Message, Paragraph, Table, Text, inline_text, table_label
+from publisher.result import Result
 
 _SENTENCE_END = "。！？!?；;."
 _PLACEHOLDER_CELL_RE = re.compile(
@@ -64,8 +66,10 @@ def is_placeholder(table: Table) -> bool:
     return False
 
 
-def resolve_tables(doc: Document) -> list[Message]:
-    """Attach captions, drop placeholders and orphan captions, number, rewrite references."""
+def resolve_tables(document: Document) -> Result[Document]:
+    """Attach captions, drop placeholders and orphan captions, number, rewrite references.
+    The document given is left as it is; the result is a new one."""
+    doc = copy.deepcopy(document)
     messages: list[Message] = []
     attached: list[_Attached] = []
     for blocks in doc.block_lists():
@@ -78,7 +82,7 @@ def resolve_tables(doc: Document) -> list[Message]:
     by_section = _tables_by_section(doc)
     for blocks, tables in by_section:
         messages.extend(_rewrite_references(blocks, tables, attached, doc.language))
-    return messages
+    return Result(doc, messages)
 
 
 def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:

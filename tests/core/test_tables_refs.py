@@ -47,7 +47,7 @@ def test_placeholder_tables(case: Case) -> None:
 @pytest.mark.parametrize("case", ENTRIES, ids=[str(c) for c in ENTRIES])
 def test_reference_entry_cleaning(case: Case) -> None:
     want = json.loads(case.text("expect"))
-    entries, _ = parse_supplied(lines_of(case))
+    entries = parse_supplied(lines_of(case)).value
     assert len(entries) == 1
     entry = next(iter(entries.values()))
     assert (entry.title, entry.date, entry.text) == (want["title"], want["date"], want["text"])
@@ -55,7 +55,7 @@ def test_reference_entry_cleaning(case: Case) -> None:
 
 @pytest.mark.parametrize("case", DUPLICATES, ids=[str(c) for c in DUPLICATES])
 def test_duplicate_sources_merge(case: Case) -> None:
-    entries, _ = parse_supplied(lines_of(case))
+    entries = parse_supplied(lines_of(case)).value
     groups: dict[str, list[int]] = {}
     for n, e in sorted(entries.items()):
         groups.setdefault(e.key, []).append(n)

@@ -52,12 +52,12 @@ def reclean(lines: list[str]) -> tuple[list[list[str]], list[list[str]], list[st
     The cleaned generations are joined with the separator the pipeline puts between them;
     those separator lines are numbered 0, so a note about them alone (the empty-pair
     summary) is no change to author text and is not counted."""
-    record = read_record("\n".join(lines), "r.txt")
+    record = read_record("\n".join(lines), "r.txt").value
     first = clean_content(record.content)
-    second = clean_content(join_generations(first.generations))
+    second = clean_content(join_generations(first.value))
     notes = [f"{m.rule} {m.line}-{m.end_line}: {m.message}: {m.excerpt}" for m in second.messages if m.line]
-    return ([[ln.text for ln in g] for g in first.generations],
-            [[ln.text for ln in g] for g in second.generations], notes)
+    return ([[ln.text for ln in g] for g in first.value],
+            [[ln.text for ln in g] for g in second.value], notes)
 
 
 @pytest.mark.parametrize("path", all_records() + regressions(), ids=lambda p: p.name)

@@ -62,7 +62,7 @@ def _cites(doc: Document) -> list[Cite]:
 
 def check_model(doc: Document) -> None:
     """What every writer relies on, whatever the input was."""
-    text = json_writer.render(doc, RenderOptions())  # encodable: no lone surrogate survives
+    text = json_writer.render(doc, RenderOptions()).value  # encodable: no lone surrogate survives
     json.loads(text)
     assert "\x00" not in text.decode("utf-8")
     numbers = [r.number for r in doc.references]
@@ -118,7 +118,7 @@ def test_lone_surrogates_and_controls_are_replaced_not_fatal():
     text = "大纲:\n# T\n## 1 引言\n内容:\n## 1 引言\n正文\ud800包含\udfff代理\x07和\u2028分行。\n"
     doc = build_or_refuse(text)
     assert doc is not None
-    body = json_writer.render(doc, RenderOptions()).decode("utf-8")
+    body = json_writer.render(doc, RenderOptions()).value.decode("utf-8")
     assert "正文" in body and "\ufffd" in body and "代理" in body and "分行" in body and "\x07" not in body
 
 

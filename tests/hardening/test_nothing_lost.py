@@ -195,9 +195,9 @@ def test_a_failing_writer_writes_no_format_at_all(tmp_path, monkeypatch, capsys)
 # --------------------------------------------------------------------------- the report accounts
 def unaccounted(lines: list[str]) -> list[tuple[int, str]]:
     """Content lines that cleaning removed or changed without a report message covering them."""
-    record = read_record("\n".join(lines), "r.txt")
+    record = read_record("\n".join(lines), "r.txt").value
     cleaned = clean_content(record.content)
-    kept = {ln.no: ln.text for gen in cleaned.generations for ln in gen}
+    kept = {ln.no: ln.text for gen in cleaned.value for ln in gen}
     return [(ln.no, ln.text) for ln in record.content
             if ln.text.strip() and kept.get(ln.no) != ln.text and not _covered(ln.no, ln.text, cleaned.messages)]
 

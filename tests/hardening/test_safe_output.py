@@ -146,7 +146,7 @@ def outputs(doc: Document) -> dict[str, object]:
     out: dict[str, object] = {}
     for fmt in FORMATS:
         if _writer_exists(fmt):
-            out[fmt] = render(doc, fmt, RenderOptions())
+            out[fmt] = render(doc, fmt, RenderOptions()).value
     return out
 
 
@@ -234,7 +234,7 @@ def test_html_has_no_active_element_from_the_record(outputs):
 def test_html_fragment_is_safe(doc):
     if not _writer_exists("html"):
         pytest.skip("no html writer yet")
-    data = render(doc, "html", RenderOptions(fragment=True))
+    data = render(doc, "html", RenderOptions(fragment=True)).value
     assert isinstance(data, bytes)
     _check_html_tree(lxml_html.fragment_fromstring(data, create_parent="div"), "html fragment")
 

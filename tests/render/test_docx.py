@@ -60,7 +60,7 @@ def xp(el: etree._Element, path: str) -> list:
 
 
 def make(doc: Document, **options: object) -> Docx:
-    data = render(doc, "docx", RenderOptions(**options))  # type: ignore[arg-type]
+    data = render(doc, "docx", RenderOptions(**options)).value  # type: ignore[arg-type]
     assert isinstance(data, bytes)
     return Docx(data, read_zip(data))
 

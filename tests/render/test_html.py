@@ -31,7 +31,7 @@ BAD_URLS = [
 
 
 def page(doc: Document, **options: object) -> lxml.html.HtmlElement:
-    return lxml.html.fromstring(html.render(doc, RenderOptions(**options)))  # type: ignore[arg-type]
+    return lxml.html.fromstring(html.render(doc, RenderOptions(**options)).value)  # type: ignore[arg-type]
 
 
 def ids(tree: lxml.html.HtmlElement) -> set[str]:
@@ -129,7 +129,7 @@ def test_cite_without_a_reference_is_plain_text(rich_doc_en: Document) -> None:
 
 
 def test_hostile_text_stays_text(hostile_doc: Document) -> None:
-    out = html.render(hostile_doc, RenderOptions())
+    out = html.render(hostile_doc, RenderOptions()).value
     tree = lxml.html.fromstring(out)
     assert not tree.xpath("//script | //w:p", namespaces={"w": "urn:x"}) and b"<script>" not in out
     assert tree.findtext(".//h1") == hostile_doc.title
@@ -173,12 +173,12 @@ def test_safe_links_are_kept() -> None:
 
 
 def test_rendering_is_deterministic(rich_doc_zh: Document) -> None:
-    assert html.render(rich_doc_zh, RenderOptions()) == html.render(rich_doc_zh, RenderOptions())
+    assert html.render(rich_doc_zh, RenderOptions()).value == html.render(rich_doc_zh, RenderOptions()).value
 
 
 def test_fragment_is_the_article_alone(rich_doc_zh: Document) -> None:
     rich_doc_zh.report = [Message("think", "info", 3, 5, "<think>", "removed reasoning")]
-    out = html.render(rich_doc_zh, RenderOptions(fragment=True)).decode()
+    out = html.render(rich_doc_zh, RenderOptions(fragment=True)).value.decode()
     assert out.startswith("<article") and out.rstrip().endswith("</article>")
     for tag in ("<html", "<head>", "<style", "<body", "<meta", "<details"):
         assert tag not in out
@@ -212,8 +212,8 @@ def test_samples_render_to_valid_pages(sample: Path) -> None:
     from publisher.pipeline import build_document
 
     doc = build_document(sample)
-    out = html.render(doc, RenderOptions())
-    assert out == html.render(build_document(sample), RenderOptions())
+    out = html.render(doc, RenderOptions()).value
+    assert out == html.render(build_document(sample), RenderOptions()).value
     tree = lxml.html.fromstring(out)
     known = ids(tree)
     assert all(a.get("href")[1:] in known for a in tree.iter("a") if a.get("href", "").startswith("#"))

@@ -37,7 +37,7 @@ def check_structure(root: etree._Element, doc: Document) -> None:
 
 
 def test_rich_document(rich_doc_zh: Document) -> None:
-    root = parse(jats.render(rich_doc_zh, RenderOptions()))
+    root = parse(jats.render(rich_doc_zh, RenderOptions()).value)
     check_structure(root, rich_doc_zh)
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh"
     assert root.get("article-type") == "review-article"
@@ -55,8 +55,8 @@ def test_rich_document(rich_doc_zh: Document) -> None:
 
 
 def test_english_document_and_determinism(rich_doc_en: Document) -> None:
-    out = jats.render(rich_doc_en, RenderOptions())
-    assert out == jats.render(rich_doc_en, RenderOptions())
+    out = jats.render(rich_doc_en, RenderOptions()).value
+    assert out == jats.render(rich_doc_en, RenderOptions()).value
     root = parse(out)
     check_structure(root, rich_doc_en)
     assert root.findtext("back/ref-list/title") == "References"
@@ -64,18 +64,18 @@ def test_english_document_and_determinism(rich_doc_en: Document) -> None:
 
 def test_uncited_entries_stay_out(rich_doc_en: Document) -> None:
     rich_doc_en.references[-1].cited = False
-    root = parse(jats.render(rich_doc_en, RenderOptions()))
+    root = parse(jats.render(rich_doc_en, RenderOptions()).value)
     assert len(root.findall("back/ref-list/ref")) == len(rich_doc_en.references) - 1
 
 
 def test_no_references_means_no_ref_list(rich_doc_en: Document) -> None:
     rich_doc_en.references = []
-    root = parse(jats.render(rich_doc_en, RenderOptions()))
+    root = parse(jats.render(rich_doc_en, RenderOptions()).value)
     assert root.find("back/ref-list/ref") is None
 
 
 def test_hostile_text_is_text(hostile_doc: Document) -> None:
-    root = parse(jats.render(hostile_doc, RenderOptions()))
+    root = parse(jats.render(hostile_doc, RenderOptions()).value)
     check_structure(root, hostile_doc)
     assert not root.xpath("//script | //*[local-name()='p' and namespace-uri()!='']")
     assert hostile_doc.sections[0].title in "".join(root.find("body/sec/title").itertext())
@@ -85,7 +85,7 @@ def test_unsafe_links_lose_their_target(rich_doc_en: Document) -> None:
     rich_doc_en.sections[0].blocks.append(
         Paragraph([Link("javascript:alert(1)", [Text("bad")]), Link("mailto:a@example.org", [Text("mail")])])
     )
-    root = parse(jats.render(rich_doc_en, RenderOptions()))
+    root = parse(jats.render(rich_doc_en, RenderOptions()).value)
     hrefs = [el.get(XLINK_HREF) for el in root.iter() if el.get(XLINK_HREF)]
     assert "mailto:a@example.org" in hrefs and not any("javascript" in h for h in hrefs)
     assert "bad" in "".join(root.itertext())  # the text stays, the link goes
@@ -93,7 +93,7 @@ def test_unsafe_links_lose_their_target(rich_doc_en: Document) -> None:
 
 def test_control_characters_do_not_break_the_xml(rich_doc_en: Document) -> None:
     rich_doc_en.references[0].text = "Bad\x01 entry\x0b."
-    root = parse(jats.render(rich_doc_en, RenderOptions()))
+    root = parse(jats.render(rich_doc_en, RenderOptions()).value)
     assert root.find("back/ref-list/ref/mixed-citation").text == "Bad entry."
 
 
@@ -103,4 +103,4 @@ def test_samples(sample: Path) -> None:
     from publisher.pipeline import build_document
 
     doc = build_document(sample)
-    check_structure(parse(jats.render(doc, RenderOptions())), doc)
+    check_structure(parse(jats.render(doc, RenderOptions()).value), doc)

@@ -129,7 +129,7 @@ def headers(ast: dict[str, Any]) -> list[tuple[int, str, str]]:
 
 
 def test_headings_round_trip_numbered_with_anchors(rich_doc_zh: Document) -> None:
-    ast = pandoc_json(markdown.render(rich_doc_zh, RenderOptions()))
+    ast = pandoc_json(markdown.render(rich_doc_zh, RenderOptions()).value)
     got = headers(ast)
     assert [h[2] for h in got] == [
         "深度学习在图像识别领域的最新进展",
@@ -146,7 +146,7 @@ def test_headings_round_trip_numbered_with_anchors(rich_doc_zh: Document) -> Non
 
 
 def test_tables_are_pipe_tables_with_numbered_captions(rich_doc_en: Document) -> None:
-    out = markdown.render(rich_doc_en, RenderOptions())
+    out = markdown.render(rich_doc_en, RenderOptions()).value
     assert b"Table: Table 1 Comparison of image recognition models\n\n| Model |" in out
     tables = [n for n in nodes(pandoc_json(out)["blocks"]) if n["t"] == "Table"]
     assert len(tables) == len(rich_doc_en.tables()) == 1
@@ -157,7 +157,7 @@ def test_tables_are_pipe_tables_with_numbered_captions(rich_doc_en: Document) ->
 
 
 def test_citations_are_superscript_links_to_reference_anchors(rich_doc_zh: Document) -> None:
-    ast = pandoc_json(markdown.render(rich_doc_zh, RenderOptions()))
+    ast = pandoc_json(markdown.render(rich_doc_zh, RenderOptions()).value)
     all_nodes = nodes(ast["blocks"])
     span_ids = {n["c"][0][0] for n in all_nodes if n["t"] == "Span"}
     assert span_ids == {r.anchor() for r in rich_doc_zh.references}
@@ -171,7 +171,7 @@ def test_citations_are_superscript_links_to_reference_anchors(rich_doc_zh: Docum
 
 
 def test_lists_quotes_and_code_keep_their_shape(rich_doc_zh: Document) -> None:
-    ast = pandoc_json(markdown.render(rich_doc_zh, RenderOptions()))
+    ast = pandoc_json(markdown.render(rich_doc_zh, RenderOptions()).value)
     kinds = [n["t"] for n in nodes(ast["blocks"])]
     assert kinds.count("BulletList") == 1 and kinds.count("OrderedList") == 2
     assert kinds.count("BlockQuote") == 1
@@ -184,7 +184,7 @@ def test_lists_quotes_and_code_keep_their_shape(rich_doc_zh: Document) -> None:
 
 def test_hostile_text_round_trips_literally_and_never_raw(hostile_doc: Document) -> None:
     hostile = hostile_doc.keywords[0].removeprefix("kw ")  # conftest's HOSTILE string
-    ast = pandoc_json(markdown.render(hostile_doc, RenderOptions()))
+    ast = pandoc_json(markdown.render(hostile_doc, RenderOptions()).value)
     all_nodes = nodes(ast)
     kinds = {n["t"] for n in all_nodes}
     assert not kinds & {"RawInline", "RawBlock", "Math", "Quoted", "Cite", "Note", "Image"}
@@ -204,7 +204,7 @@ def test_hostile_text_round_trips_literally_and_never_raw(hostile_doc: Document)
 def test_paragraph_openings_stay_paragraphs(rich_doc_en: Document) -> None:
     rich_doc_en.sections = [Section("1", "Openings", 1, [Paragraph([Text(t)]) for t in BLOCK_STARTS])]
     rich_doc_en.abstract, rich_doc_en.keywords, rich_doc_en.references = [], [], []
-    blocks = pandoc_json(markdown.render(rich_doc_en, RenderOptions()))["blocks"][2:]
+    blocks = pandoc_json(markdown.render(rich_doc_en, RenderOptions()).value)["blocks"][2:]
     assert [b["t"] for b in blocks] == ["Para"] * len(BLOCK_STARTS)
     assert [plain(b["c"]) for b in blocks] == [t.strip() for t in BLOCK_STARTS]
 
@@ -227,7 +227,7 @@ def test_inline_edge_cases(rich_doc_en: Document) -> None:
         1, "pipes", [[Text("a|b")], [Code("c|d")]], [[[Text("1")], [Text("2"), Text("3")]], [[Text("x")]]]
     )
     rich_doc_en.sections = [Section("1", "Edges", 1, [para, table])]
-    ast = pandoc_json(markdown.render(rich_doc_en, RenderOptions()))
+    ast = pandoc_json(markdown.render(rich_doc_en, RenderOptions()).value)
     all_nodes = nodes(ast["blocks"])
     first_para = next(n for n in all_nodes if n["t"] == "Para" and "padded" in plain(n["c"]))
     assert plain(first_para["c"]) == "padded x中文中文a `tick` b`edge`spaced urlbad"
@@ -244,7 +244,7 @@ def test_ordered_list_start_is_kept(rich_doc_en: Document) -> None:
     rich_doc_en.sections = [
         Section("1", "L", 1, [ListBlock(True, items, start=7), CodeBlock("```\nx", "bad lang!")])
     ]
-    ast = pandoc_json(markdown.render(rich_doc_en, RenderOptions()))
+    ast = pandoc_json(markdown.render(rich_doc_en, RenderOptions()).value)
     olist = next(n for n in nodes(ast["blocks"]) if n["t"] == "OrderedList")
     assert olist["c"][0][0] == 7
     code = next(n for n in nodes(ast["blocks"]) if n["t"] == "CodeBlock")
@@ -252,15 +252,15 @@ def test_ordered_list_start_is_kept(rich_doc_en: Document) -> None:
 
 
 def test_draft_mode_lists_missing_chapters(rich_doc_zh: Document) -> None:
-    out = markdown.render(rich_doc_zh, RenderOptions(draft=True, missing_chapters=("研究背景",)))
+    out = markdown.render(rich_doc_zh, RenderOptions(draft=True, missing_chapters=("研究背景",))).value
     assert "## 研究背景\n\n*（本章未生成）*" in out.decode()
     assert (
-        "研究背景" not in markdown.render(rich_doc_zh, RenderOptions(missing_chapters=("研究背景",))).decode()
+        "研究背景" not in markdown.render(rich_doc_zh, RenderOptions(missing_chapters=("研究背景",))).value.decode()
     )
 
 
 def test_rendering_is_deterministic(rich_doc_en: Document) -> None:
-    assert markdown.render(rich_doc_en, RenderOptions()) == markdown.render(rich_doc_en, RenderOptions())
+    assert markdown.render(rich_doc_en, RenderOptions()).value == markdown.render(rich_doc_en, RenderOptions()).value
 
 
 @pytest.mark.parametrize(
@@ -273,7 +273,7 @@ def test_rendering_is_deterministic(rich_doc_en: Document) -> None:
 )
 def test_cite_notation(rich_doc_en: Document, cite: list[int], expected: str) -> None:
     rich_doc_en.sections = [Section("1", "C", 1, [Paragraph([Text("x"), Cite(cite)])])]
-    assert f"x{expected}\n" in markdown.render(rich_doc_en, RenderOptions()).decode()
+    assert f"x{expected}\n" in markdown.render(rich_doc_en, RenderOptions()).value.decode()
 
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt"))
@@ -285,7 +285,7 @@ def test_samples_round_trip(sample: Path) -> None:
     from publisher.pipeline import build_document
 
     doc = build_document(sample)
-    ast = pandoc_json(markdown.render(doc, RenderOptions()))
+    ast = pandoc_json(markdown.render(doc, RenderOptions()).value)
     all_nodes = nodes(ast)
     assert not {n["t"] for n in all_nodes} & {"RawInline", "RawBlock", "Math", "Cite", "Note"}
     assert [h[2] for h in headers(ast)][2:-1] == [f"{s.number} {s.title}" for s in doc.walk_sections()]
@@ -308,12 +308,12 @@ ALPHABET = list("abAZ019 .,:;!?-+*_`~^$@#&|<>[](){}\\/\"'=%中文（）：") + [
 def test_any_text_round_trips(rich_doc_en: Document, texts: list[str]) -> None:
     rich_doc_en.sections = [Section("1", "Fuzz", 1, [Paragraph([Text(t)]) for t in texts])]
     rich_doc_en.abstract, rich_doc_en.keywords, rich_doc_en.references = [], [], []
-    blocks = pandoc_json(markdown.render(rich_doc_en, RenderOptions()))["blocks"][2:]
+    blocks = pandoc_json(markdown.render(rich_doc_en, RenderOptions()).value)["blocks"][2:]
     assert [b["t"] for b in blocks] == ["Para"] * len(texts)
     assert [plain(b["c"]) for b in blocks] == [re.sub(r"[ \t]+", " ", t).strip() for t in texts]
 
 
 def test_uncited_entries_stay_out_of_the_list(rich_doc_en: Document) -> None:
     rich_doc_en.references[-1].cited = False
-    out = markdown.render(rich_doc_en, RenderOptions()).decode()
+    out = markdown.render(rich_doc_en, RenderOptions()).value.decode()
     assert "{#ref-5}" in out and "{#ref-6}" not in out

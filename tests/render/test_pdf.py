@@ -58,7 +58,7 @@ _RENDERED: dict[str, bytes] = {}
 
 def rendered(key: str, build: Callable[[], Document], **options: object) -> bytes:
     if key not in _RENDERED:
-        _RENDERED[key] = pdf.render(build(), RenderOptions(**options))  # type: ignore[arg-type]
+        _RENDERED[key] = pdf.render(build(), RenderOptions(**options)).value  # type: ignore[arg-type]
     return _RENDERED[key]
 
 
@@ -173,7 +173,7 @@ def test_page_header_and_numbers(pdf_zh: bytes) -> None:
 
 
 def test_same_document_same_bytes(pdf_en: bytes, rich_doc_en: Document) -> None:
-    assert pdf.render(rich_doc_en, RenderOptions()) == pdf_en
+    assert pdf.render(rich_doc_en, RenderOptions()).value == pdf_en
 
 
 def test_table_of_contents_on_request(rich_doc_en: Document) -> None:
@@ -191,7 +191,7 @@ def test_typst_code_in_the_record_is_text(rich_doc_en: Document, hostile_doc: Do
     doc.sections[0].blocks[:0] = [Paragraph([Text(code)]) for code in TYPST_CODE + LINE_STARTS]
     doc.sections[0].blocks.append(Paragraph(AFTER_A_CALL))
     doc.tables()[0].caption = "Cap " + TYPST_CODE[0]
-    data = pdf.render(doc, RenderOptions())
+    data = pdf.render(doc, RenderOptions()).value
     text = text_of(data)
     flat = squeezed(text)
     for code in TYPST_CODE + LINE_STARTS:
@@ -245,7 +245,7 @@ def test_missing_cjk_font_is_an_error(no_system_fonts: Path, rich_doc_zh: Docume
 
 
 def test_english_needs_no_cjk_font(no_system_fonts: Path, rich_doc_en: Document) -> None:
-    text = text_of(pdf.render(rich_doc_en, RenderOptions()))
+    text = text_of(pdf.render(rich_doc_en, RenderOptions()).value)
     assert "1 Introduction" in text
 
 
@@ -258,7 +258,7 @@ def test_han_in_an_english_document_needs_a_cjk_font(no_system_fonts: Path, rich
 def test_font_dirs_option_adds_folders(no_system_fonts: Path, rich_doc_zh: Document, tmp_path: Path) -> None:
     real = fonts._fontconfig_dirs() or []
     assert real, "fc-list finds no Noto CJK font; install fonts-noto-cjk"
-    data = pdf.render(rich_doc_zh, RenderOptions(font_dirs=tuple(real)))
+    data = pdf.render(rich_doc_zh, RenderOptions(font_dirs=tuple(real))).value
     assert "NotoSerifCJK" in font_names(data, tmp_path)
 
 
@@ -305,7 +305,7 @@ def test_real_records(sample: Path) -> None:
 
     doc = build_document(sample)
     assert doc.language == "zh" and doc.tables() and doc.references
-    data = pdf.render(doc, RenderOptions())
+    data = pdf.render(doc, RenderOptions()).value
     flat = squeezed(text_of(data))
     assert squeezed(doc.title) in flat
     for table in doc.tables():

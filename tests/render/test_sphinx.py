@@ -55,7 +55,7 @@ RISKY = [
 def build(doc: Document, tmp_path: Path) -> lxml.html.HtmlElement:
     """Write the folder, build it with warnings as errors, return the parsed index.html."""
     source, out = tmp_path / "src", tmp_path / "html"
-    for name, data in sphinx.render(doc, RenderOptions()).items():
+    for name, data in sphinx.render(doc, RenderOptions()).value.items():
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         (source / name).write_bytes(data)
     done = subprocess.run(
@@ -93,7 +93,7 @@ def test_builds_without_warnings_with_chapters_and_references(rich_doc_zh: Docum
 
 
 def test_conf_py_is_plain_settings(rich_doc_en: Document) -> None:
-    files = sphinx.render(rich_doc_en, RenderOptions())
+    files = sphinx.render(rich_doc_en, RenderOptions()).value
     assert set(files) == {"conf.py", "index.rst"}
     tree = ast.parse(files["conf.py"])
     settings = {
@@ -108,7 +108,7 @@ def test_conf_py_is_plain_settings(rich_doc_en: Document) -> None:
 
 
 def test_rendering_is_deterministic(rich_doc_en: Document) -> None:
-    assert sphinx.render(rich_doc_en, RenderOptions()) == sphinx.render(rich_doc_en, RenderOptions())
+    assert sphinx.render(rich_doc_en, RenderOptions()).value == sphinx.render(rich_doc_en, RenderOptions()).value
 
 
 def test_hostile_text_stays_text(hostile_doc: Document, tmp_path: Path) -> None:
