@@ -50,9 +50,11 @@ def build(
     record = read_record(data, label, opts.max_bytes)
     cleaned = clean_content(record.value.content, opts.skip_rules)
     outline = parse_outline(record.value.outline)
-    assembled = assemble(record.value, cleaned.value, outline, draft=opts.draft)
-    tabled = resolve_tables(assembled.value)
     supplied = parse_supplied(record.value.references)
+    # the supplied numbers are evidence for ambiguous citation notations (`²` after a word)
+    numbers = frozenset(supplied.value) or None
+    assembled = assemble(record.value, cleaned.value, outline, draft=opts.draft, supplied=numbers)
+    tabled = resolve_tables(assembled.value)
     cited = number_citations(tabled.value, supplied.value, include_uncited=opts.include_uncited)
     messages = [m for r in (record, cleaned, assembled, tabled, supplied, cited) for m in r.messages]
     return Result(replace(cited.value, report=messages), messages)

@@ -6,6 +6,7 @@ Below every stage: imports nothing from publisher.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Han ideographs (the unified block, extension A and the compatibility block).
 IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -20,6 +21,10 @@ FULL_STOPS = "。！？!?.…"
 # Punctuation that closes a clause: what a citation marker moves before, where a sentence
 # may be split for judging.
 SENTENCE_END = FULL_STOPS + "；;"
+# A full stop that ends one of these abbreviations does not end the sentence.
+ABBREVIATION_RE = re.compile(
+    r"(?<![A-Za-z])(?:al|e\.g|i\.e|etc|vs|fig|figs|no|nos|dr|mr|ms|ca|cf|p|pp|vol|ref|refs|eq|eqs)\.$", re.I
+)
 # What may follow a sentence end and still belong to the sentence.
 CLOSERS = "\"'”’）)」』】]》*_ "
 
@@ -34,3 +39,58 @@ REASONING_TAGS = ("think", "thinking", "thought", "thoughts", "reasoning", "refl
 
 def is_wide(char: str) -> bool:
     return bool(char) and bool(WIDE_RE.match(char))
+
+
+# --------------------------------------------------------------------------- same text
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, one character for one: text
+# folded with this keeps every position, so a match in the folded text cuts the original.
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# CJK punctuation that NFKC leaves wide, to its ASCII counterpart.
+_PUNCT_TABLE = str.maketrans({
+    "。": ".", "、": ",", "､": ",", "﹐": ",", "﹑": ",", "【": "[", "】": "]", "〔": "[", "〕": "]",
+    "〖": "[", "〗": "]", "「": '"', "」": '"', "『": '"', "』": '"', "“": '"', "”": '"', "‘": "'",
+    "’": "'", "《": '"', "》": '"', "〈": '"', "〉": '"', "—": "-", "–": "-", "―": "-", "‐": "-",
+    "‑": "-", "‒": "-", "−": "-", "～": "~", "〜": "~", "・": "·", "…": "...",
+})
+_SPACES_RE = re.compile(r"\s+")
+_SPACE_BY_WIDE_RE = re.compile(f" ?([{WIDE}]) ?")
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII letters, digits and punctuation to half width, position for position."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def fold(text: str) -> str:
+    """The comparison form of a text: what "the same text" means everywhere (duplicate
+    references, title matching, repetition). Unicode NFKC (full-width forms, ligatures,
+    superscripts, compatibility ideographs), case folded, CJK punctuation as its ASCII
+    counterpart, every whitespace run one space, and no space next to a wide character or
+    at either end. Never shown to a reader: only compared."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_PUNCT_TABLE)
+    text = _SPACES_RE.sub(" ", text).strip()
+    return _SPACE_BY_WIDE_RE.sub(r"\1", text)
+
+
+# --------------------------------------------------------------------------- symbols
+# Superscript characters (digits, signs, parentheses) and their plain forms.
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPTS = str.maketrans(dict(zip(SUPERSCRIPT_DIGITS + "⁺⁻⁼⁽⁾", "0123456789+-=()", strict=True)))
+TO_SUPERSCRIPT = str.maketrans(dict(zip("0123456789+-=()−", SUPERSCRIPT_DIGITS + "⁺⁻⁼⁽⁾⁻", strict=True)))
+TO_SUBSCRIPT = str.maketrans(dict(zip("0123456789+-=()−", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎₋", strict=True)))
+# Unit symbols that take an exponent (m², s⁻¹): a superscript glued to one is no citation.
+_UNITS = (
+    "m cm mm km nm dm um μm µm pm s ms us μs µs ns min h d g kg mg ug μg µg ng t L l mL ml uL μL µL "
+    "mol mmol umol μmol µmol nmol M mM uM μM µM K Pa kPa MPa GPa hPa bar mbar Hz kHz MHz GHz N kN J kJ MJ "
+    "W kW MW GW V mV kV A mA uA μA Ω kΩ MΩ eV keV MeV GeV cd lm lx ha ft yd mi lb Bq Gy Sv Da kDa bp kb "
+    "Mb B KB MB GB TB dB rad sr ppm ppb"
+)
+UNIT_SYMBOLS = frozenset(_UNITS.split())
+# Chemical element symbols: a superscript glued to one is a charge or a mass number.
+_ELEMENTS = (
+    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr "
+    "Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm "
+    "Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No "
+    "Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og"
+)
+ELEMENT_SYMBOLS = frozenset(_ELEMENTS.split())
