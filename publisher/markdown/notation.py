@@ -115,11 +115,13 @@ MARKER_RE = re.compile(
     rf"{_WS}(?P<html>{_REF_BODY}){_WS}(?P<hclose>[{_CLOSES})）])?{_WS}(?i:</a>)?{_WS}(?i:</sup>)"  # <sup>3</sup>
 )
 # Any marker shape, without the context checks: for stripping markers from text that is only
-# judged, never published (bare superscripts are left: `¹⁴C` in a title is no marker).
+# judged, never published. Bare superscripts only right after a sentence's punctuation
+# (`…schemes.²`): elsewhere `¹⁴C` or `m²` is no marker.
 ANY_MARKER_RE = re.compile(
     rf"\^?[{_OPENS}]\^?{_WS}(?:{_REF_WORD}{_WS})?(?:{_BODY}|{_NESTED}){_WS}[{_CLOSES}]"
     rf"|\^{_BODY}\^|⁽{_SUP_BODY}⁾|[(（]{_WS}{_REF_WORD}{_WS}{_REF_BODY}{_WS}[)）]"
     rf"|(?i:<sup>)\s*+[\[［]?{_BODY}[\]］]?\s*+(?i:</sup>)"
+    rf"|(?<=[{re.escape(SENTENCE_END)}．…]){_SUP_BODY}(?![A-Za-z⁺⁻])"
 )
 # the label of a supplied entry: `[1]`, `［1］`, `【1】`, `[^1]:`, `1.`, `1、`, `(1)`, `（1）`, `1)`
 ENTRY_LABEL_RE = re.compile(
@@ -365,7 +367,9 @@ def entry_label(text: str) -> tuple[int, bool, str] | None:
 
 
 def normalise_cites(inlines: list[Inline]) -> list[Inline]:
-    """Merge adjacent Cite groups (only spaces between) and move them before punctuation."""
+    """Merge adjacent Cite groups (only spaces between), attach each to the word before it
+    (`results [3]` -> `results[3]`: a superscript marker takes no space) and move them
+    before the clause's punctuation."""
     merged: list[Inline] = []
     for item in inlines:
         if isinstance(item, Text) and not item.text:
@@ -389,6 +393,8 @@ def normalise_cites(inlines: list[Inline]) -> list[Inline]:
         if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
             merged[-1] = Text(merged[-1].text + item.text)
             continue
+        if isinstance(item, Cite) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text.rstrip(" \t\u00a0"))
         merged.append(Cite(list(item.numbers)) if isinstance(item, Cite) else item)
     return _move_before_punctuation(merged)
 
