@@ -107,7 +107,8 @@ def _block_tokens(
         if closing is not None and tok.type == closing:
             return blocks, i + 1
         if tok.type in ("paragraph_open", "heading_open"):
-            inlines = inline.from_tokens(tokens[i + 1].children or [], _line(tok, numbers))
+            inlines = inline.from_tokens(tokens[i + 1].children or [], _line(tok, numbers),
+                                         bool(tokens[i + 1].meta.get("links_off")))
             if tok.type == "heading_open" and inlines:
                 inlines = [Strong(inlines)]
             if inlines:

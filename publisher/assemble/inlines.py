@@ -14,7 +14,7 @@ What this layer adds to markdown-it:
 - bounded depth: emphasis and links nested deeper than MAX_DEPTH are flattened into their
   parent (the text stays, the surplus emphasis goes, with a warning), so no later stage
   recurses as deep as the input (`'*' * 700 + 'x' + '*' * 700`);
-- bounded cost: every `[` that cannot open a link is escaped before markdown-it scans it
+- bounded cost: every `[` that cannot open a link is hidden from markdown-it's link rules
   (`publisher.markdown.brackets`), so bracket runs cost linear time with a small constant.
 """
 
@@ -28,8 +28,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from publisher.markdown.brackets import defuse_brackets
-from publisher.markdown.notation import Supplied, normalise_cites, split_citations
+from publisher.markdown.brackets import MAX_UNEXPLAINED, defuse_brackets, restore
+from publisher.markdown.notation import Supplied, may_hold_citation, normalise_cites, split_citations
 from publisher.model import Cite, Code, Emph, Inline, Link, Message, Strong, Text
 from publisher.result import excerpt
 from publisher.text import TO_SUBSCRIPT, TO_SUPERSCRIPT, WIDE_RE
@@ -41,13 +41,26 @@ MAX_DEPTH = 8  # emphasis and links nested deeper than this are flattened into t
 def _defuse(state: StateCore) -> None:
     for tok in state.tokens:
         if tok.type == "inline":
-            tok.content = defuse_brackets(tok.content)
+            defused = defuse_brackets(tok.content)
+            tok.content = defused.text
+            tok.meta["stand_ins"] = defused.stand_ins
+            tok.meta["links_off"] = defused.links_off
+
+
+def _restore(state: StateCore) -> None:
+    for tok in state.tokens:
+        stand_ins = tok.meta.get("stand_ins") if tok.type == "inline" else None
+        for child in tok.children or [] if stand_ins else []:
+            child.content = restore(child.content, stand_ins)
+            for grandchild in child.children or []:  # an image's alt text
+                grandchild.content = restore(grandchild.content, stand_ins)
 
 
 MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
     ["reference", "lheading", "code", "hr", "html_block", "html_inline"]
 )
 MD.core.ruler.before("inline", "defuse_brackets", _defuse)
+MD.core.ruler.after("inline", "restore_brackets", _restore)
 
 # superscripts and subscripts in inline HTML or pandoc syntax that are not citations
 _SCRIPT_RE = re.compile(r"<(?P<tag>su[pb])\b[^<>]{0,100}>(?P<inner>[^<>]{0,200})</(?P=tag)>|\^(?P<caret>[0-9+\-−=()]{1,12})\^",
@@ -73,9 +86,16 @@ class InlineParser:
         """One line or cell of markdown -> inlines (emphasis, code, links, citations)."""
         tokens = MD.parseInline(text)
         children = tokens[0].children if tokens and tokens[0].children else []
-        return self.from_tokens(children, line)
+        return self.from_tokens(children, line, bool(tokens and tokens[0].meta.get("links_off")))
 
-    def from_tokens(self, tokens: list[Token], line: int | None = None) -> list[Inline]:
+    def from_tokens(self, tokens: list[Token], line: int | None = None, links_off: bool = False) -> list[Inline]:
+        """markdown-it's inline tokens -> inlines. `links_off`: the bracket guard found too many
+        brackets that open no link and had markdown-it read none (see markdown/brackets.py)."""
+        if links_off:
+            text = "".join(t.content for t in tokens if t.type in ("text", "text_special"))
+            self.messages.append(Message("unparsed-links", "warning", line, line, excerpt(text),
+                                         f"more than {MAX_UNEXPLAINED} brackets that open no link in one paragraph: "
+                                         "markdown links in it are published as written, not as links"))
         stack: list[Frame] = [("root", [], "")]
         flattened = 0
         for tok in tokens:
@@ -120,15 +140,16 @@ class InlineParser:
 
     def _finish(self, items: list[Inline]) -> list[Inline]:
         out: list[Inline] = []
-        before = ""
-        for item in _join_texts(items):
-            if isinstance(item, Text):
-                pieces = split_citations(item.text, self.supplied, before)
+        joined = _join_texts(items)
+        for k, item in enumerate(joined):
+            if isinstance(item, Text) and may_hold_citation(item.text):
+                pieces = split_citations(item.text, self.supplied, _text_before(joined, k))
                 out.extend(Text(_scripts(p.text)) if isinstance(p, Text) else p for p in pieces)
+            elif isinstance(item, Text):
+                out.append(Text(_scripts(item.text)))
             else:
                 out.append(item)
-            before = (before + _plain(item))[-_CONTEXT:]
-        return normalise_cites(_join_texts(out))
+        return normalise_cites(out)
 
 
 def parse_inlines(text: str, supplied: Supplied = None) -> list[Inline]:
@@ -154,6 +175,12 @@ def _scripts(text: str) -> str:
         return mapped if all(c != o or c.isspace() for c, o in zip(mapped, inner, strict=True)) else inner
 
     return _STRAY_TAG_RE.sub("", _SCRIPT_RE.sub(render, text))
+
+
+def _text_before(items: list[Inline], k: int) -> str:
+    """The last characters of the (at most three) items before item k: the context of a
+    marker at the very start of item k."""
+    return "".join(_plain(i) for i in items[max(0, k - 3) : k])[-_CONTEXT:]
 
 
 def _plain(item: Inline) -> str:

@@ -152,7 +152,14 @@ _IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPHS}]")
 _WIDE_RE = re.compile(f"[{WIDE}]")
 _WIDE_TAIL = re.compile(f"^.*[{WIDE}]")  # a CJK character ends the word before a superscript
 _GAP_RE = re.compile(r"^[ \t]*$")
+_ANY_DIGIT_RE = re.compile(f"[{_DIGIT}{SUPERSCRIPT_DIGITS}]")
 _WINDOW = 24  # characters of context looked at around a marker
+# parse_numbers: superscripts and their separators as plain characters, inner brackets out
+_PLAIN_DIGITS = {**SUPERSCRIPTS, ord("˒"): ord(","), ord("ʼ"): ord(","), ord("˗"): ord("-")}
+_INNER_BRACKETS_RE = re.compile(r"[\[\]【】〔〕〖〗〘〙⟦⟧﹝﹞〚〛()（）^]+")
+_DASH_SPACE_RE = re.compile(rf"\s*([{re.escape(DASHES)}])\s*")
+_ITEM_SPLIT_RE = re.compile(r"\s*(?:[,、;､﹐﹑]|and|&|和|及|与)\s*|\s+")
+_ITEM_RE = re.compile(rf"(\d{{1,{MAX_DIGITS}}})(?:[{re.escape(DASHES)}](\d{{1,{MAX_DIGITS}}}))?")
 
 
 @dataclass(frozen=True)
@@ -167,12 +174,11 @@ class _Found:
 def parse_numbers(body: str) -> list[int] | None:
     """`3,5-7` -> [3, 5, 6, 7], also from `[3],[5-7]`, `¹˒⁵⁻⁷`, `３、５`; None when the body is
     not a citation group (zero, a leading zero, a reversed or too wide range)."""
-    plain = fold_width(body.translate(SUPERSCRIPTS)).replace("˒", ",").replace("ʼ", ",").replace("˗", "-")
-    plain = re.sub(r"[\[\]【】〔〕〖〗〘〙⟦⟧﹝﹞〚〛()（）^]+", " ", plain)
-    plain = re.sub(rf"\s*([{re.escape(DASHES)}])\s*", r"\1", plain.strip())
+    plain = fold_width(body.translate(_PLAIN_DIGITS))
+    plain = _DASH_SPACE_RE.sub(r"\1", _INNER_BRACKETS_RE.sub(" ", plain).strip())
     out: list[int] = []
-    for part in re.split(r"\s*(?:[,、;､﹐﹑]|and|&|和|及|与)\s*|\s+", plain):
-        m = re.fullmatch(rf"(\d{{1,{MAX_DIGITS}}})(?:\s*[{re.escape(DASHES)}]\s*(\d{{1,{MAX_DIGITS}}}))?", part.strip())
+    for part in _ITEM_SPLIT_RE.split(plain):
+        m = _ITEM_RE.fullmatch(part.strip())
         if not m:
             return None
         a = int(m.group(1))
@@ -343,8 +349,15 @@ def find_citations(text: str, supplied: Supplied = None, before: str = "") -> li
     return found
 
 
+def may_hold_citation(text: str) -> bool:
+    """False when no marker can be in `text` (every marker holds a digit): a cheap test."""
+    return bool(_ANY_DIGIT_RE.search(text))
+
+
 def split_citations(text: str, supplied: Supplied = None, before: str = "") -> list[Inline]:
     """Text -> Text and Cite inlines, with markers merged and moved before punctuation."""
+    if not may_hold_citation(text):
+        return [Text(text)] if text else []
     pieces: list[Inline] = []
     pos = 0
     for f in find_citations(text, supplied, before):
@@ -370,6 +383,8 @@ def normalise_cites(inlines: list[Inline]) -> list[Inline]:
     """Merge adjacent Cite groups (only spaces between), attach each to the word before it
     (`results [3]` -> `results[3]`: a superscript marker takes no space) and move them
     before the clause's punctuation."""
+    if not any(isinstance(item, Cite) for item in inlines):
+        return _joined(inlines)
     merged: list[Inline] = []
     for item in inlines:
         if isinstance(item, Text) and not item.text:
@@ -397,6 +412,17 @@ def normalise_cites(inlines: list[Inline]) -> list[Inline]:
             merged[-1] = Text(merged[-1].text.rstrip(" \t\u00a0"))
         merged.append(Cite(list(item.numbers)) if isinstance(item, Cite) else item)
     return _move_before_punctuation(merged)
+
+
+def _joined(inlines: list[Inline]) -> list[Inline]:
+    """Adjacent texts as one, empty ones dropped."""
+    out: list[Inline] = []
+    for item in inlines:
+        if isinstance(item, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + item.text)
+        elif not (isinstance(item, Text) and not item.text):
+            out.append(item)
+    return [x for x in out if not (isinstance(x, Text) and not x.text)]
 
 
 def _move_before_punctuation(inlines: list[Inline]) -> list[Inline]:
