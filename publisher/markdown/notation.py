@@ -155,7 +155,7 @@ _GAP_RE = re.compile(r"^[ \t]*$")
 _ANY_DIGIT_RE = re.compile(f"[{_DIGIT}{SUPERSCRIPT_DIGITS}]")
 _WINDOW = 24  # characters of context looked at around a marker
 # parse_numbers: superscripts and their separators as plain characters, inner brackets out
-_PLAIN_DIGITS = {**SUPERSCRIPTS, ord("˒"): ord(","), ord("ʼ"): ord(","), ord("˗"): ord("-")}
+_PLAIN_DIGITS: dict[int, int | str | None] = {**SUPERSCRIPTS, ord("˒"): ",", ord("ʼ"): ",", ord("˗"): "-"}
 _INNER_BRACKETS_RE = re.compile(r"[\[\]【】〔〕〖〗〘〙⟦⟧﹝﹞〚〛()（）^]+")
 _DASH_SPACE_RE = re.compile(rf"\s*([{re.escape(DASHES)}])\s*")
 _ITEM_SPLIT_RE = re.compile(r"\s*(?:[,、;､﹐﹑]|and|&|和|及|与)\s*|\s+")
