@@ -157,7 +157,7 @@ _WINDOW = 24  # characters of context looked at around a marker
 # parse_numbers: superscripts and their separators as plain characters, inner brackets out
 _PLAIN_DIGITS: dict[int, int | str | None] = {**SUPERSCRIPTS, ord("˒"): ",", ord("ʼ"): ",", ord("˗"): "-"}
 _INNER_BRACKETS_RE = re.compile(r"[\[\]【】〔〕〖〗〘〙⟦⟧﹝﹞〚〛()（）^]+")
-_DASH_SPACE_RE = re.compile(rf"\s*([{re.escape(DASHES)}])\s*")
+_DASH_SPACE_RE = re.compile(rf"(?<!\s)\s*+([{re.escape(DASHES)}])\s*+")  # a run of spaces is tried once
 _ITEM_SPLIT_RE = re.compile(r"\s*(?:[,、;､﹐﹑]|and|&|和|及|与)\s*|\s+")
 _ITEM_RE = re.compile(rf"(\d{{1,{MAX_DIGITS}}})(?:[{re.escape(DASHES)}](\d{{1,{MAX_DIGITS}}}))?")
 
