@@ -4,6 +4,13 @@ The first rule removes reasoning tags and splits the content into generations (t
 pieces the pipeline produced one at a time); every other rule then runs on each
 generation in the order below. Each rule returns the lines it keeps and a report message
 for everything it removed or changed. Cleaning is idempotent.
+
+The chain runs once over each generation. A removal can expose work for a rule that has
+already run (a loop removed with a fence's opening line orphans its closing line; a cut
+leaves a new unfinished last block; a removed block leaves a heading with nothing under
+it): the rules that judge such structure (SECOND_LOOK) run again, and only they, while
+they still change something. The other rules judge text that a later removal cannot
+create, so one pass of them is enough and cleaning a cleaned text changes nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +43,9 @@ RULES: list[tuple[str, Rule]] = [
     ("truncated-ending", cut_truncated_ending),
 ]
 RULE_NAMES = ["reasoning-tags"] + [name for name, _ in RULES]
-MAX_PASSES = 3  # chain runs over one generation, at most
+# rules whose judgement another rule's removal can change: they take a second look
+SECOND_LOOK = frozenset({"unterminated-fence", "stray-rule", "junk-heading", "truncated-ending"})
+MAX_PASSES = 3  # chain runs over one generation, at most (the later ones: SECOND_LOOK only)
 
 
 def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Result[list[Lines]]:
@@ -52,15 +61,15 @@ def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Resul
         generations, msgs = split_generations(lines)
         messages.extend(msgs)
     out: list[Lines] = []
+    first_only = frozenset(name for name, _ in RULES) - SECOND_LOOK
     for gen in generations:
-        # One rule can expose work for another (a loop removed with a fence's opening line
-        # orphans its closing line; a cut leaves a new unfinished last block), so the chain
-        # runs again while it still reports changes: cleaning a cleaned text changes nothing.
-        for _ in range(MAX_PASSES):
-            gen, msgs = _run_chain(gen, disabled)
-            messages.extend(msgs)
+        gen, msgs = _run_chain(gen, disabled)
+        messages.extend(msgs)
+        for _ in range(MAX_PASSES - 1):
             if not msgs:
                 break
+            gen, msgs = _run_chain(gen, disabled | first_only)
+            messages.extend(msgs)
         if any(ln.text.strip() for ln in gen):
             out.append(_trim_blank_lines(gen))
     return Result(out, messages)

@@ -29,6 +29,7 @@ only those windows go through the back-reference pattern that names the unit.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from publisher.markdown.lexer import CITE_RE, FENCE_RE, LIST_RE, Lines, fenced, heading, is_table_row
 from publisher.model import Message
@@ -167,7 +168,8 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 # --------------------------------------------------------------------------- phrases
-_ZERO_RUN_RE = re.compile(rb"\x00{%d,}" % (4 * (MIN_PHRASE_COPIES - 1)))
+_ZERO_RUN_RE = re.compile(rb"\x00+")
+_ASTRAL_RE = re.compile("[^\u0000-\uffff]")
 _TRIM = " \t\u3000,，、;；"
 # what ends a sentence that was nothing but a loop: it goes with the loop
 _LOOP_SENTENCE_END_RE = re.compile(rf"[{_SEPARATORS}:：]*+[{FULL_STOPS}]*+\s*+")
@@ -175,28 +177,49 @@ _LOOP_SENTENCE_END_RE = re.compile(rf"[{_SEPARATORS}:：]*+[{FULL_STOPS}]*+\s*+"
 
 def _loop_windows(text: str) -> list[tuple[int, int]]:
     """Spans of `text` where some unit of 1..MAX_UNIT characters may repeat back to back
-    MIN_PHRASE_COPIES times or more (separators ignored): an exact necessary condition,
-    computed with big-integer XOR at C speed. Merged, in order; usually none."""
-    s = _SEPARATOR_RE.sub("", text)
+    (MIN_PHRASE_COPIES times, MIN_CHAR_COPIES for one character; separators ignored): an
+    exact necessary condition, computed with big-integer XOR at C speed. Merged, in order;
+    usually none.
+
+    With the separators gone (s), k copies of a unit of length L are a run of (k-1)L
+    positions i with s[i] == s[i+L]: (k-1)L zero code units in s XOR (s shifted by L). Each
+    character is one UTF-16 code unit (characters beyond the BMP all become one private-use
+    character: more equal pairs, so the condition stays necessary)."""
+    s = _ASTRAL_RE.sub("\ue000", _SEPARATOR_RE.sub("", text))
     n = len(s)
     if n < MIN_PHRASE_COPIES * 2:
         return []
-    whole = int.from_bytes(s.encode("utf-32-le"), "little")
+    data = s.encode("utf-16-le")
+    whole = int.from_bytes(data, "little")
     found: list[tuple[int, int]] = []
     for unit in range(1, min(MAX_UNIT, n // MIN_PHRASE_COPIES) + 1):
-        width = 4 * (n - unit)
-        # byte k of diff is zero where s[k // 4] and s[k // 4 + unit] share that byte
-        diff = (whole ^ (whole >> (32 * unit))).to_bytes(4 * n, "little")[:width]
-        need = 4 * (MIN_PHRASE_COPIES - 1) * unit
-        for run in _ZERO_RUN_RE.finditer(diff):
-            if run.end() - run.start() >= need:
-                found.append((run.start() // 4, min(n, (run.end() + 3) // 4 + unit)))
-    if not found:
-        return []
-    keep = [m.start() for m in re.finditer(f"[^{_SEPARATORS}]", text)]  # s index -> text index
+        width = 2 * (n - unit)
+        # byte k of diff is zero where s[k // 2] and s[k // 2 + unit] share that byte
+        diff = (whole ^ (whole >> (16 * unit))).to_bytes(2 * n, "little")[:width]
+        copies = MIN_CHAR_COPIES if unit == 1 else MIN_PHRASE_COPIES
+        zeros = b"\0" * (2 * (copies - 1) * unit)
+        at = diff.find(zeros)
+        while at != -1:
+            end = _ZERO_RUN_RE.match(diff, at).end()  # type: ignore[union-attr]
+            found.append((at // 2, min(n, (end + 1) // 2 + unit)))
+            at = diff.find(zeros, end)
+    return _text_spans(text, found) if found else []
+
+
+def _text_spans(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of s (the text without separators) as merged spans of the text."""
+    run_at: list[int] = [0]  # s index where each separator run sits
+    removed: list[int] = [0]  # characters removed before it
+    for m in _SEPARATOR_RE.finditer(text):
+        run_at.append(m.start() - removed[-1])
+        removed.append(removed[-1] + m.end() - m.start())
+
+    def at(i: int) -> int:
+        return i + removed[bisect_right(run_at, i) - 1]
+
     spans: list[tuple[int, int]] = []
     for a, b in sorted(found):
-        start, end = keep[a], keep[b - 1] + 1
+        start, end = at(a), at(b - 1) + 1
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], end))
         else:
