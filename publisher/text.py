@@ -45,14 +45,17 @@ def is_wide(char: str) -> bool:
 
 _SPACE_RE = re.compile(r"\s+")
 _NON_WORD_RE = re.compile(r"[\W_]+")
+# CJK punctuation that NFKC leaves wide, folded to its narrow counterpart
+_WIDE_PUNCTUATION = str.maketrans("。、「」『』【】〔〕《》〈〉", ".,\"\"\"\"[][]<><>")
 
 
 def fold(text: str, *, punctuation: bool = False) -> str:
     """Text reduced to what makes it the same text: Unicode NFKC (full-width letters, digits
-    and punctuation become half-width, ligatures and superscripts plain), case folded,
-    whitespace removed; with `punctuation=True` punctuation is removed too (for titles).
+    and punctuation become half-width, ligatures and superscripts plain; `。、【】「」《》`,
+    which NFKC keeps wide, too), case folded, whitespace removed; with `punctuation=True`
+    punctuation is removed too (for titles).
 
     Two strings are "the same text" (duplicate references, outline/content titles, copies
     in a repetition loop) when their folds are equal."""
-    folded = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    folded = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).casefold().translate(_WIDE_PUNCTUATION)
     return _NON_WORD_RE.sub("", folded) if punctuation else folded

@@ -2,7 +2,8 @@
 
 Only the last block of a generation is judged. Prose is complete when it ends with a
 sentence end (`publisher.text.FULL_STOPS`, closing quotes and citations allowed after it);
-a generation may end with a list, a heading or a keywords line without any punctuation.
+a generation may end with a list, a heading, a table caption or a keywords line without
+any punctuation.
 
 A generation that stops inside a table row keeps the table's complete rows: the last row is
 broken when it does not close with a pipe although the table's other rows do, and has fewer
@@ -25,6 +26,7 @@ from publisher.markdown.lexer import (
     is_table_row,
     paragraphs,
 )
+from publisher.markdown.numbering import is_caption_line
 from publisher.markdown.pipe_tables import split_row
 from publisher.model import Message
 from publisher.result import message
@@ -117,6 +119,7 @@ def _ends_well(block: Lines) -> bool:
         or FENCE_RE.match(block[-1].text)  # a code block's closing line is no sentence
         or first.lstrip().startswith(">")
         or KEYWORDS_RE.match(first)
+        or is_caption_line(block[-1].text)  # a caption below the last table is no sentence
         or _STRONG_ONLY_RE.match(block[-1].text)
         or is_complete(block[-1].text)
     )

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from publisher.text import CJK_NUMERALS, MEASURE_WORDS
+from publisher.text import CJK_NUMERALS, MEASURE_WORDS, SENTENCE_END
 
 _ZH = f"[{CJK_NUMERALS}]"
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -170,6 +170,11 @@ CAPTION_LINE_RE = re.compile(
 )
 
 
+MAX_CAPTION = 80  # characters: a longer line in the caption grammar is a sentence
+_MARK_RE = re.compile(r"[:：.．|—–*_-]")
+_INNER_STOP_RE = re.compile(r"[。！？][^。！？]")  # a caption is one phrase: no sentence ends inside it
+
+
 @dataclass(frozen=True)
 class Caption:
     label: str  # the number as the author wrote it ("3-1", "X", "2"); ours replaces it
@@ -178,11 +183,13 @@ class Caption:
 
 
 def parse_caption(text: str) -> Caption | None:
-    """The caption a line is, or None."""
+    """The caption a line is, or None (see `tables.captions.is_caption` for the judgement
+    of a whole paragraph: length and final stop)."""
     m = CAPTION_LINE_RE.match(text.strip())
     if not m:
         return None
-    return Caption(m.group("zh") or m.group("en") or "", (m.group("title") or "").strip(), bool(m.group("sep").strip()))
+    marked = bool(_MARK_RE.search(m.group("sep")))  # `、` continues a list (表1、表2…): no mark
+    return Caption(m.group("zh") or m.group("en") or "", (m.group("title") or "").strip(), marked)
 
 
 def same_table_number(a: str, b: str) -> bool:
@@ -211,3 +218,12 @@ def ref_numbers(m: re.Match[str]) -> list[str]:
     first = m.group("zh") or m.group("en")
     more = m.group("more") or ""
     return [first] + [x.group(0) for x in _MORE_NUMBER_RE.finditer(more)]
+
+
+def is_caption_line(text: str) -> bool:
+    """A line that is a caption whatever surrounds it: in the grammar, short, one phrase, and
+    not a sentence (a final stop only after a marked label: `Table 2. Title.`)."""
+    t = text.strip()
+    c = parse_caption(t)
+    return (c is not None and len(t) <= MAX_CAPTION and not _INNER_STOP_RE.search(t)
+            and (c.marked or t[-1:] not in SENTENCE_END))

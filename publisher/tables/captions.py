@@ -21,7 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from publisher.markdown.numbering import TABLE_REF_RE, parse_caption, ref_numbers
+from publisher.markdown.numbering import (
+    TABLE_REF_RE,
+    is_caption_line,
+    parse_caption,
+    ref_numbers,
+)
 from publisher.model import (
     Block,
     Document,
@@ -40,15 +45,12 @@ from publisher.model import (
 )
 from publisher.result import Result
 from publisher.tables.pointers import rewrite_pointers
-from publisher.text import SENTENCE_END
 
 _PLACEHOLDER_CELL_RE = re.compile(
     r"^\s*+([.…\-—–_~·/]*|n/?a|tbd|待定|待补充|待填写?|无|空|数值|[xX]+\s*+%?|[?？]+|value|\.\.\.)\s*+$", re.I
 )
 _INTRO_START_RE = re.compile(r"^\s*+(如|见|由)?\s*+" + TABLE_REF_RE.pattern)
-_INNER_STOP_RE = re.compile(r"[。！？][^。！？]")  # a caption is one phrase: no sentence ends inside it
 _STOPS = "。！？!?"
-MAX_CAPTION = 80
 MAX_INTRO = 160
 
 
@@ -67,11 +69,7 @@ def is_caption(block: Block) -> bool:
     (`Table 2. Title.`): `Table 2 shows … .` is a sentence."""
     if not isinstance(block, Paragraph):
         return False
-    text = inline_text(block.inlines).strip()
-    c = parse_caption(text)
-    return bool(c) and len(text) <= MAX_CAPTION and not _INNER_STOP_RE.search(text) and (
-        c.marked or text[-1:] not in SENTENCE_END  # type: ignore[union-attr]
-    )
+    return is_caption_line(inline_text(block.inlines))
 
 
 def is_intro(block: Block) -> bool:
