@@ -294,7 +294,7 @@ def _windows_by_line(lines: Lines, eligible: list[bool]) -> dict[int, list[tuple
     pos = 0
     for t in texts:
         starts.append(pos)
-        pos += len(t) + 1  # a NUL between lines: never a separator, so no loop runs across
+        pos += len(t) + 1  # one NUL between lines; windows are clipped to their lines below
     out: dict[int, list[tuple[int, int]]] = {}
     k = 0
     for a, b in _loop_windows("\x00".join(texts)):

@@ -15,20 +15,23 @@ it is not part of the title, and the publisher numbers afresh. The grammar, what
 
 Prefixes can stack (`Chapter 3 — 3. Methods`); all of them go.
 
-**Not a prefix** (the near-misses; the number is part of the title): a number followed by a
-measure word or unit (`3种方法`, `2024年`, `5倍`, `10 years`-style counters in Chinese), a
-number glued to a Latin letter or another digit (`5G网络`, `3D打印`, `4K`, `2.5D封装`), a
-number of three or more digits (`2024 Review`, `100 Years`), a letter or Roman numeral followed
-by a lower-case word (`E. coli`, `C. elegans`: species names), and numbers that do not stand
-at the start (`COVID-19…`). When unsure the title keeps its text: a title that lost a word is
-worse than a number shown twice.
+**Not a prefix** (the near-misses; the number is part of the title): a number glued to what
+follows with no mark and no space (`3种方法`, `2024年`, `5G网络`, `3D打印`, `19世纪`), a
+multi-level number glued to a measure word (`1.5倍`, `2.5万`) or to a Latin letter (`2.5D`),
+a number of three or more digits or starting with 0 (`100 Years`, `0.5 mm`), a number with a
+thousands space (`3 000 samples`), a letter or Roman numeral followed by a lower-case word
+(`E. coli`, `C. elegans`: species names), and numbers that do not stand at the start
+(`COVID-19…`). A prefix alone is no title and stays. When unsure the title keeps its text: a
+title that lost a word is worse than a number shown twice. (Known ambiguity: `10 Years of …`
+reads as chapter 10; an English title that starts with a small number and a space is rare.)
 
 **A caption line** is a table label and its number, in any style, and an optional title:
 `表1 标题`, `表 1：标题`, `表3-1 标题`, `表 2.1 标题`, `表X 表格：标题`, `表一 标题`,
 `Table 2. Title`, `Table X: Title`, `TABLE II Title`, `Tab. 3 Title`, `**表2**：标题`,
 `*Table 2.* Title`. A line that starts with a label but reads as a sentence (`表1比较了…。`,
-`Table 2 shows that … .`) is a pointer, not a caption: the caption grammar asks for a mark
-or a space after the number, and the tables stage judges the rest (length, final stop).
+`Table 2 shows that … .`) is a sentence, not a caption: the grammar asks for a mark or a
+space after the number, and `is_caption_line` for a short single phrase that ends without a
+full stop unless a mark follows the label (`Table 2. Title.` is a caption).
 
 **A pointer** to a table is the same label inside running text (`如表3-1所示`, `见表 2`,
 `Table 2.1 shows`, `Tables 2 and 3`, `Tab. 4`); a compound that ends in 表 (`发表`, `代表`,
