@@ -1,7 +1,8 @@
 """Markdown lines of one section -> model blocks (paragraphs, lists, quotes, code, tables).
 
-Pipe tables are cut out first and parsed by `publisher.tables` (which repairs the broken
-ones markdown-it would not recognise); the rest goes through markdown-it-py with raw HTML,
+Pipe tables are cut out first (the lexer's table rows, outside code fences) and parsed by
+`publisher.markdown.pipe_tables`, which repairs the broken ones markdown-it would not
+recognise; the rest goes through markdown-it-py with raw HTML,
 link reference definitions, setext headings and indented code switched off, so text stays
 text. Inline citations of every notation become Cite inlines here.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 from publisher.assemble.inlines import MD, inlines_from_tokens, parse_inlines
-from publisher.markdown.lexer import CAPTION_LINE_RE, is_table_row
+from publisher.markdown.lexer import CAPTION_LINE_RE, fenced, is_table_row
 from publisher.markdown.pipe_tables import PipeTable, parse_table
 from publisher.model import Block, Cell, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong, Table, Text
 from publisher.source import SourceLine
@@ -22,14 +23,19 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
     """The body lines of one section -> blocks, in order."""
     blocks: list[Block] = []
     messages: list[Message] = []
+    in_fence = fenced(lines)
     i = 0
     chunk: list[SourceLine] = []
     while i < len(lines):
-        if is_table_row(lines[i].text) and _table_starts(lines, i):
+        if in_fence[i]:
+            chunk.append(lines[i])
+            i += 1
+            continue
+        if is_table_row(lines[i].text) and _table_starts(lines, i, in_fence):
             blocks.extend(_markdown_blocks(chunk, messages))
             chunk = []
             j = i
-            while j < len(lines) and is_table_row(lines[j].text):
+            while j < len(lines) and is_table_row(lines[j].text) and not in_fence[j]:
                 j += 1
             table, msgs = parse_table(lines[i:j])
             blocks.append(table_block(table))
@@ -48,9 +54,9 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
     return blocks, messages
 
 
-def _table_starts(lines: list[SourceLine], i: int) -> bool:
+def _table_starts(lines: list[SourceLine], i: int, in_fence: list[bool]) -> bool:
     """A table is two or more table lines in a row (a lone `a | b` line is prose)."""
-    return i + 1 < len(lines) and is_table_row(lines[i + 1].text)
+    return i + 1 < len(lines) and is_table_row(lines[i + 1].text) and not in_fence[i + 1]
 
 
 def table_block(table: PipeTable) -> Table:
