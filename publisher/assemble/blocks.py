@@ -77,7 +77,7 @@ def _markdown_blocks(lines: list[SourceLine], messages: list[Message] | None = N
     tokens = MD.parse(text)
     if any(tok.level >= MD.options["maxNesting"] - 2 for tok in tokens):
         return _flattened(lines, messages)
-    blocks, _ = _block_tokens(tokens, 0, numbers, closing=None)
+    blocks, _ = _block_tokens(tokens, 0, numbers, None, messages if messages is not None else [])
     return blocks
 
 
@@ -100,7 +100,9 @@ def _line(tok: Token, numbers: list[int]) -> int | None:
     return numbers[tok.map[0]] if tok.map and tok.map[0] < len(numbers) else None
 
 
-def _block_tokens(tokens: list[Token], i: int, numbers: list[int], closing: str | None) -> tuple[list[Block], int]:
+def _block_tokens(
+    tokens: list[Token], i: int, numbers: list[int], closing: str | None, messages: list[Message]
+) -> tuple[list[Block], int]:
     blocks: list[Block] = []
     while i < len(tokens):
         tok = tokens[i]
@@ -110,7 +112,11 @@ def _block_tokens(tokens: list[Token], i: int, numbers: list[int], closing: str 
             inline = tokens[i + 1]
             inlines = inlines_from_tokens(inline.children or [])
             if tok.type == "heading_open" and inlines:
+                # top-level headings were taken out by assembly: this one sits in a list or quote
                 inlines = [Strong(inlines)]
+                line = _line(tok, numbers)
+                messages.append(Message("nested-heading", "info", line, line, inline.content[:80],
+                                        "heading inside a list or quote published as bold text"))
             if inlines:
                 blocks.append(Paragraph(inlines, _line(tok, numbers)))
             i += 3
@@ -120,12 +126,12 @@ def _block_tokens(tokens: list[Token], i: int, numbers: list[int], closing: str 
             j = i + 1
             close = tok.type.replace("_open", "_close")
             while tokens[j].type != close:
-                item, j = _block_tokens(tokens, j + 1, numbers, "list_item_close")
+                item, j = _block_tokens(tokens, j + 1, numbers, "list_item_close", messages)
                 items.append(item)
             blocks.append(ListBlock(tok.type.startswith("ordered"), items, start, _line(tok, numbers)))
             i = j + 1
         elif tok.type == "blockquote_open":
-            inner, i = _block_tokens(tokens, i + 1, numbers, "blockquote_close")
+            inner, i = _block_tokens(tokens, i + 1, numbers, "blockquote_close", messages)
             blocks.append(Quote(inner, _line(tok, numbers)))
         elif tok.type in ("fence", "code_block"):
             blocks.append(CodeBlock(tok.content.rstrip("\n"), (tok.info or "").strip().split(" ")[0], _line(tok, numbers)))

@@ -146,3 +146,14 @@ def test_pipe_rows_inside_a_code_fence_stay_code() -> None:
     assert [type(b).__name__ for b in blocks] == ["CodeBlock", "Table"]
     code = blocks[0]
     assert isinstance(code, CodeBlock) and "| 1 | 2 |" in code.text
+
+
+def test_a_heading_inside_a_quote_becomes_bold_and_is_reported() -> None:
+    from publisher.assemble.blocks import parse_blocks
+    from publisher.model import Quote, Strong
+    from publisher.source import SourceLine
+
+    blocks, messages = parse_blocks([SourceLine(5, "> ## 引用中的标题"), SourceLine(6, "> 引用正文。")])
+    quote = blocks[0]
+    assert isinstance(quote, Quote) and isinstance(quote.blocks[0].inlines[0], Strong)  # type: ignore[union-attr]
+    assert [(m.rule, m.line) for m in messages] == [("nested-heading", 5)]
