@@ -43,10 +43,11 @@ def is_wide(char: str) -> bool:
     return bool(char) and bool(WIDE_RE.match(char))
 
 
-_SPACE_RE = re.compile(r"\s+")
 _NON_WORD_RE = re.compile(r"[\W_]+")
-# CJK punctuation that NFKC leaves wide, folded to its narrow counterpart
-_WIDE_PUNCTUATION = str.maketrans("。、「」『』【】〔〕《》〈〉", ".,\"\"\"\"[][]<><>")
+# CJK punctuation that NFKC leaves wide, folded to its narrow counterpart (the two common
+# ones by str.replace, which is many times faster than str.translate)
+_WIDE_PUNCTUATION = str.maketrans("「」『』【】〔〕《》〈〉", "\"\"\"\"[][]<><>")
+_RARE_WIDE_RE = re.compile("[「」『』【】〔〕《》〈〉]")
 
 
 def fold(text: str, *, punctuation: bool = False) -> str:
@@ -57,5 +58,7 @@ def fold(text: str, *, punctuation: bool = False) -> str:
 
     Two strings are "the same text" (duplicate references, outline/content titles, copies
     in a repetition loop) when their folds are equal."""
-    folded = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).casefold().translate(_WIDE_PUNCTUATION)
+    folded = "".join(unicodedata.normalize("NFKC", text).split()).casefold().replace("。", ".").replace("、", ",")
+    if _RARE_WIDE_RE.search(folded):
+        folded = folded.translate(_WIDE_PUNCTUATION)
     return _NON_WORD_RE.sub("", folded) if punctuation else folded

@@ -114,7 +114,7 @@ def _repeated_sentences(lines: Lines, in_fence: list[bool]) -> tuple[Lines, list
     cut: dict[int, list[tuple[int, int]]] = {}  # line index -> spans removed from it
     messages: list[Message] = []
     run: list[tuple[int, int, int]] = []  # (line index, start, end) of the copies
-    key = ""
+    key = _Key("")
 
     def close() -> None:
         if len(run) >= MIN_SENTENCE_COPIES:
@@ -130,13 +130,13 @@ def _repeated_sentences(lines: Lines, in_fence: list[bool]) -> tuple[Lines, list
             continue
         if not _is_prose(ln.text, in_fence[idx]):
             close()
-            key = ""
+            key = _Key("")
             continue
         for m in _SENTENCE_RE.finditer(ln.text):
-            piece = fold(m.group(0))
-            if not piece:
+            piece = _Key(m.group(0))
+            if not piece.bare:
                 continue
-            if piece == key and len(fold(piece, punctuation=True)) >= 4:
+            if piece.same(key) and len(fold(piece.bare, punctuation=True)) >= 4:
                 run.append((idx, m.start(), m.end()))
                 continue
             close()
@@ -155,6 +155,27 @@ def _repeated_sentences(lines: Lines, in_fence: list[bool]) -> tuple[Lines, list
         if text.strip():
             out.append(SourceLine(ln.no, text))
     return out, messages
+
+
+class _Key:
+    """A sentence as compared: `fold`ed, computed only when the cheap test (the text without
+    spaces, and its length: folding keeps lengths but for rare ligatures) cannot decide."""
+
+    __slots__ = ("bare", "_folded")
+
+    def __init__(self, text: str) -> None:
+        self.bare = "".join(text.split())
+        self._folded: str | None = None
+
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.bare)
+        return self._folded
+
+    def same(self, other: _Key) -> bool:
+        if self.bare == other.bare:
+            return True
+        return abs(len(self.bare) - len(other.bare)) <= 2 and self.folded() == other.folded()
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
