@@ -19,7 +19,7 @@ from publisher.clean.repetition import strip_repetition
 from publisher.clean.tags import split_generations
 from publisher.clean.truncation import cut_truncated_ending
 from publisher.errors import UsageError
-from publisher.markdown.lexer import Lines
+from publisher.markdown.lexer import Lines, heading
 from publisher.model import Message
 from publisher.result import Result
 from publisher.source import SourceLine
@@ -64,6 +64,12 @@ def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Resul
         if any(ln.text.strip() for ln in gen):
             out.append(_trim_blank_lines(gen))
     return Result(out, messages)
+
+
+def has_publishable_text(generations: list[Lines]) -> bool:
+    """Whether cleaned content holds any text besides headings: a record without it has
+    nothing to publish and is refused like an empty file."""
+    return any(ln.text.strip() and heading(ln.text) is None for gen in generations for ln in gen)
 
 
 def _run_chain(gen: Lines, disabled: frozenset[str]) -> tuple[Lines, list[Message]]:
