@@ -14,6 +14,8 @@ from publisher.clean.chatter import strip_chatter
 from publisher.clean.fences import close_unterminated_fences
 from publisher.clean.headings import strip_junk_headings
 from publisher.clean.leakage import strip_prompt_leakage
+from publisher.clean.machinery import strip_machinery
+from publisher.clean.markup import read_markup
 from publisher.clean.reflists import strip_invented_references
 from publisher.clean.repetition import strip_repetition
 from publisher.clean.tags import split_generations
@@ -26,6 +28,8 @@ from publisher.source import SourceLine
 
 # name -> rule, in the order they run on every generation
 RULES: list[tuple[str, Rule]] = [
+    ("machinery", strip_machinery),
+    ("markup", read_markup),
     ("unterminated-fence", close_unterminated_fences),
     ("prompt-leakage", strip_prompt_leakage),
     ("assistant-chatter", strip_chatter),

@@ -131,7 +131,8 @@ def _unknown_name(name: str) -> bool:
     return low not in HTML_ELEMENTS and not any(w in _MACHINERY_WORDS for w in words)
 
 
-def _code_spans(text: str) -> list[tuple[int, int]]:
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """The [start, end) ranges of a line's inline code spans."""
     return [c.span() for c in _CODE_SPAN_RE.finditer(text)] if "`" in text else []
 
 
@@ -157,7 +158,7 @@ def line_tags(text: str, index: int) -> list[Tag]:
             if not deliberation and not (style == "angle" and _unknown_name(raw)):
                 continue
             if code is None:
-                code = _code_spans(text)
+                code = code_spans(text)
             if code and _in_code(code, m.start()):
                 continue
             closing = bool(m.group("close")) or bool(_CLOSE_PREFIX_RE.search(raw))
