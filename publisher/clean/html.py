@@ -27,12 +27,16 @@ from publisher.source import SourceLine
 from publisher.text import IDEOGRAPH_RE
 
 # Block-level elements: a line that starts with one of these opens an HTML block.
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote caption center details dd div dl dt figcaption figure footer "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
-)
-_PARAGRAPH_TAGS = frozenset("address article aside center details div dl dd dt figure figcaption footer header "
-                            "main nav p section summary".split())
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "caption", "center", "details", "dd", "div", "dl",
+    "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+})
+_PARAGRAPH_TAGS = frozenset({
+    "address", "article", "aside", "center", "details", "div", "dl", "dd", "dt", "figure", "figcaption",
+    "footer", "header", "main", "nav", "p", "section", "summary",
+})
 _EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
 _DROPPED = frozenset({"hr", "img", "script", "style", "head", "title", "meta", "link"})
 _SUBSCRIPTS = str.maketrans("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")

@@ -39,9 +39,13 @@ from publisher.source import SourceLine
 
 RULE = "machinery"
 # roles whose turns are not the article; the model's own roles lose only their tokens
-FOREIGN_ROLES = frozenset("user human system tool ipython function developer observation prompt "
-                          "用户 人类 系统 提问者 工具".split())
-OWN_ROLES = frozenset("assistant model bot gpt ai chatbot 助手 ai助手 智能助手 模型 机器人 回答".split())
+FOREIGN_ROLES = frozenset({
+    "user", "human", "system", "tool", "ipython", "function", "developer", "observation", "prompt",
+    "用户", "人类", "系统", "提问者", "工具",
+})
+OWN_ROLES = frozenset({
+    "assistant", "model", "bot", "gpt", "ai", "chatbot", "助手", "ai助手", "智能助手", "模型", "机器人", "回答",
+})
 ROLES = FOREIGN_ROLES | OWN_ROLES
 _ROLE = r"assistant|user|human|system|ai|bot|chatbot|助手|ai助手|智能助手|用户|人类|系统"
 

@@ -46,12 +46,14 @@ DELIBERATION_STEMS = (
 # partner, still opens a block (`【分析】` alone is as often an author's run-in label).
 STRONG_STEMS = ("think", "thought", "reason", "reflect", "scratch", "monolog", "思考", "推理", "反思", "思维", "思路")
 # HTML elements and machinery names are never reasoning, whatever they hold.
-HTML_ELEMENTS = frozenset(
-    "a abbr address article aside b bdi bdo blockquote body br caption cite code col colgroup dd del "
-    "details dfn div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 head header hr html i img "
-    "ins kbd li main mark nav ol p pre q s samp section small span strike strong sub summary sup "
-    "table tbody td tfoot th thead time tr u ul var font center".split()
-)
+HTML_ELEMENTS = frozenset({
+    "a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "body", "br",
+    "caption", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt",
+    "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr",
+    "html", "i", "img", "ins", "kbd", "li", "main", "mark", "nav", "ol", "p", "pre", "q", "s", "samp",
+    "section", "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "font", "center",
+})
 _MACHINERY_WORDS = ("tool", "function", "invoke", "call", "im", "start", "end", "eot", "eos", "bos",
                     "inst", "sys", "system", "user", "assistant", "human", "s")
 
