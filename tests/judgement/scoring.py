@@ -68,8 +68,7 @@ def _block_runs(block: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
     if kind == "paragraph":
         yield block["inlines"]
     elif kind == "table":
-        for cell in block["header"]:
-            yield cell
+        yield from block["header"]
         for row in block["rows"]:
             yield from row
     elif kind == "list":
