@@ -375,6 +375,8 @@ class _Scanner:
         it has headings (then it is content and only the tag goes)."""
         i = tag.line
         first = self.seam
+        while first[0] < i and not self.lines[first[0]].text[first[1] :].strip():
+            first = (first[0] + 1, 0)  # the seam at the end of a line: the block starts on the next
         if self.barrier is not None:
             for k in range(i, first[0] - 1, -1):
                 if self.barrier.match(self.lines[k].text):
