@@ -10,6 +10,8 @@ only cut out of that line and is no seam.
 
 from __future__ import annotations
 
+import re
+
 from publisher.markdown.lexer import Lines
 from publisher.markdown.reasoning import Span, scan, strip_tags
 from publisher.model import Message
@@ -17,6 +19,8 @@ from publisher.result import message
 from publisher.source import SourceLine
 
 RULE = "reasoning-tags"
+# a line of nothing but plain angle tags, like the pipeline's `<think>` separators
+_SEPARATOR_TAG_RE = re.compile(r"^\s*(?:<\s*/?\s*[A-Za-z_]+\s*>\s*)*$")
 
 # kind -> (severity, what the report says), for blocks that held text
 _SAID: dict[str, tuple[str, str]] = {
@@ -78,5 +82,7 @@ def _report(span: Span, lines: Lines, empty: list[SourceLine]) -> list[Message]:
         if span.kind == "inline":
             covered = [SourceLine(covered[0].no, covered[0].text[span.start_col : span.end_col])]
         return [message(RULE, severity, covered, what)]  # type: ignore[arg-type]
-    empty.extend([covered[0], covered[-1]])
-    return []
+    if all(_SEPARATOR_TAG_RE.match(ln.text) for ln in covered):
+        empty.extend([covered[0], covered[-1]])  # the pipeline's separators: one summary for all
+        return []
+    return [message(RULE, "info", covered, "empty reasoning block removed")]  # type: ignore[arg-type]
