@@ -85,4 +85,4 @@ def _report(span: Span, lines: Lines, empty: list[SourceLine]) -> list[Message]:
     if all(_SEPARATOR_TAG_RE.match(ln.text) for ln in covered):
         empty.extend([covered[0], covered[-1]])  # the pipeline's separators: one summary for all
         return []
-    return [message(RULE, "info", covered, "empty reasoning block removed")]  # type: ignore[arg-type]
+    return [message(RULE, "info", covered, "empty reasoning block removed")]
