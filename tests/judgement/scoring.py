@@ -239,8 +239,8 @@ def _score_doc(doc: dict[str, Any], expect: dict[str, Any], score: Score) -> Non
 
 
 def score_folder(folder: Path, publish: str) -> list[Score]:
-    # a .txt without its .expect.json (a note such as FIRST-CONTACT.txt) is no record
-    return [score_record(p, publish) for p in sorted(folder.glob("*.txt")) if p.with_suffix(".expect.json").exists()]
+    records = [p for p in sorted(folder.glob("*.txt")) if p.with_suffix(".expect.json").exists()]
+    return [score_record(p, publish) for p in records]
 
 
 def main(argv: list[str] | None = None) -> int:
