@@ -6,11 +6,17 @@ generation in the order below. Each rule returns the lines it keeps and a report
 for everything it removed or changed. Cleaning is idempotent.
 
 The chain runs once over each generation. A removal can expose work for a rule that has
-already run (a loop removed with a fence's opening line orphans its closing line; a cut
-leaves a new unfinished last block; a removed block leaves a heading with nothing under
-it): the rules that judge such structure (SECOND_LOOK) run again, and only they, while
-they still change something. The other rules judge text that a later removal cannot
-create, so one pass of them is enough and cleaning a cleaned text changes nothing.
+already run, and two kinds of rule take a second look, while they still change something:
+- SECOND_LOOK: the rules that judge structure (a loop removed with a fence's opening line
+  orphans its closing line; a cut leaves a new unfinished last block; a removed block leaves
+  a heading with nothing under it). They are cheap and run again whenever anything changed.
+- EDGE_RULES: the rules that weigh where a line stands (the edges of a generation: before
+  its first heading, its last paragraph). They run again only when a rule after them changed
+  an edge (a cut that makes an earlier paragraph the last one).
+The other rules judge text that a later removal cannot create, so one pass of them is
+enough. A new rule belongs in one of the two sets when its judgement of a line depends on
+lines another rule may remove; cleaning a cleaned text must change nothing (the hardening
+tests check it on real and mutated records).
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ RULES: list[tuple[str, Rule]] = [
 RULE_NAMES = ["reasoning-tags"] + [name for name, _ in RULES]
 # rules whose judgement another rule's removal can change: they take a second look
 SECOND_LOOK = frozenset({"unterminated-fence", "stray-rule", "junk-heading", "truncated-ending"})
-MAX_PASSES = 3  # chain runs over one generation, at most (the later ones: SECOND_LOOK only)
+EDGE_RULES = frozenset({"machinery", "assistant-chatter"})
+MAX_PASSES = 3  # chain runs over one generation, at most (the later ones: second looks only)
 
 
 def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Result[list[Lines]]:
@@ -67,12 +74,12 @@ def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Resul
     out: list[Lines] = []
     first_only = frozenset(name for name, _ in RULES) - SECOND_LOOK
     for gen in generations:
-        gen, msgs = _run_chain(gen, disabled)
+        gen, msgs, again = _run_chain(gen, disabled)
         messages.extend(msgs)
         for _ in range(MAX_PASSES - 1):
             if not msgs:
                 break
-            gen, msgs = _run_chain(gen, disabled | first_only)
+            gen, msgs, again = _run_chain(gen, disabled | (first_only - again))
             messages.extend(msgs)
         if any(ln.text.strip() for ln in gen):
             out.append(_trim_blank_lines(gen))
@@ -85,13 +92,36 @@ def has_publishable_text(generations: list[Lines]) -> bool:
     return any(ln.text.strip() and heading(ln.text) is None for gen in generations for ln in gen)
 
 
-def _run_chain(gen: Lines, disabled: frozenset[str]) -> tuple[Lines, list[Message]]:
+def _run_chain(gen: Lines, disabled: frozenset[str]) -> tuple[Lines, list[Message], frozenset[str]]:
+    """One pass: the lines kept, the messages, and the edge rules whose edges a rule after
+    them changed (they look again in the next pass)."""
     messages: list[Message] = []
+    seen: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # edge rule -> the edges it left
     for name, rule in RULES:
         if name not in disabled:
             gen, msgs = rule(gen)
             messages.extend(msgs)
-    return gen, messages
+            if name in EDGE_RULES:
+                seen[name] = _edges(gen)
+    now = _edges(gen) if seen else None
+    return gen, messages, frozenset(name for name, edges in seen.items() if edges != now)
+
+
+def _edges(gen: Lines) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a rule that weighs position sees as the edges of a generation: the lines before
+    its first heading, and its last paragraph."""
+    head: list[str] = []
+    for ln in gen:
+        if heading(ln.text):
+            break
+        head.append(ln.text)
+    tail: list[str] = []
+    for ln in reversed(gen):
+        if ln.text.strip():
+            tail.append(ln.text)
+        elif tail:
+            break
+    return tuple(head), tuple(tail)
 
 
 def _trim_blank_lines(gen: Lines) -> Lines:
