@@ -9,7 +9,6 @@ core properties) and rewrites the zip so that the same document always gives the
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 from lxml import etree
 
@@ -19,9 +18,8 @@ from publisher.render import Output, RenderOptions
 from publisher.render.docx_post import post_process
 from publisher.render.pandoc_ast import to_pandoc
 from publisher.render.pandoc_run import run_pandoc
+from publisher.render.template_dir import template_path
 from publisher.result import Result
-
-REFERENCE_DOCX = Path(__file__).resolve().parents[1] / "templates" / "reference.docx"
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
@@ -29,11 +27,10 @@ def render(doc: Document, options: RenderOptions) -> Result[Output]:
 
 
 def _render(doc: Document, options: RenderOptions) -> bytes:
-    if not REFERENCE_DOCX.is_file():
-        raise RenderError(f"the DOCX style template is missing: {REFERENCE_DOCX}", doc.metadata.source)
+    reference = template_path(options.templates, "reference.docx", doc.metadata.source)
     ast = to_pandoc(doc, options, "docx")
     # highlighting would give code its own colour scheme; a manuscript wants plain code
-    args = [f"--reference-doc={REFERENCE_DOCX}", "--syntax-highlighting=none"]
+    args = [f"--reference-doc={reference}", "--syntax-highlighting=none"]
     raw = run_pandoc(ast, "docx", args, timeout=options.timeout, source=doc.metadata.source)
     try:
         return post_process(raw, doc, options)

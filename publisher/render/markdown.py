@@ -233,8 +233,6 @@ def _render(doc: Document, options: RenderOptions) -> bytes:
             lines += ["", f"**{escape(labels['keywords'])}**{escape(labels['sep'])}{words}"]
     for s in doc.sections:
         lines += [""] + _section(s, refs, doc.language)
-    for title in options.missing_chapters if options.draft else ():
-        lines += ["", _heading(2, title), "", f"*{escape(labels['missing'])}*"]
     if references:
         lines += ["", _heading(2, labels["references"], "#references .unnumbered")]
         for r in references:

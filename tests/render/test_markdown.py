@@ -251,12 +251,6 @@ def test_ordered_list_start_is_kept(rich_doc_en: Document) -> None:
     assert code["c"] == [["", [], []], "```\nx"]
 
 
-def test_draft_mode_lists_missing_chapters(rich_doc_zh: Document) -> None:
-    out = markdown.render(rich_doc_zh, RenderOptions(draft=True, missing_chapters=("研究背景",))).value
-    assert "## 研究背景\n\n*（本章未生成）*" in out.decode()
-    assert (
-        "研究背景" not in markdown.render(rich_doc_zh, RenderOptions(missing_chapters=("研究背景",))).value.decode()
-    )
 
 
 def test_rendering_is_deterministic(rich_doc_en: Document) -> None:

@@ -11,7 +11,8 @@ import pytest
 from publisher.errors import RenderError
 from publisher.model import Cite, Document, Paragraph, Table, Text
 from publisher.render import RenderOptions, pandoc_run
-from publisher.render.pandoc_ast import column_shares, to_pandoc, words
+from publisher.render.columns import column_shares
+from publisher.render.pandoc_ast import to_pandoc, words
 from publisher.render.pandoc_run import pandoc_api_version, run_pandoc
 
 
@@ -180,16 +181,6 @@ def test_words_split_ascii_space_only() -> None:
     assert words("x\x00\x07\ud800y") == [{"t": "Str", "c": "xy"}]
 
 
-def test_draft_mode_shows_missing_chapters(rich_doc_zh: Document) -> None:
-    options = RenderOptions(draft=True, missing_chapters=("研究背景",))
-    ast = to_pandoc(rich_doc_zh, options, "docx")
-    div = next(n for n in ast["blocks"] if n["t"] == "Div" and n["c"][0][0] == "missing-chapters")
-    assert "研究背景" in plain(div["c"][1][0]["c"])
-    assert not [
-        n
-        for n in to_pandoc(rich_doc_zh, RenderOptions(), "docx")["blocks"]
-        if n["t"] == "Div" and n["c"][0][0] == "missing-chapters"
-    ]
 
 
 # --------------------------------------------------------------------------- runner
