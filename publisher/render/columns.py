@@ -51,11 +51,11 @@ def column_shares(table: Table, width: int, line: int = LINE) -> list[float]:
     sizes = column_widths(table, width)
     if not sizes:
         return []
-    wanted = [n + PADDING for _, n in sizes]
+    wanted: list[float] = [n + PADDING for _, n in sizes]
     if sum(wanted) <= line:
         columns = wanted
     else:
-        floors = [f + PADDING for f, _ in sizes]
+        floors: list[float] = [f + PADDING for f, _ in sizes]
         spare = line - sum(floors)
         extra = [n - f for f, n in sizes]
         if spare <= 0 or not sum(extra):

@@ -16,7 +16,8 @@ from lxml import etree
 from publisher.errors import RenderError
 from publisher.model import Document, Reference
 from publisher.render import Output, RenderOptions
-from publisher.render.pandoc_ast import clean_text, meta_inlines, node, to_pandoc
+from publisher.render.notes import Notes, clean_text, illegal_characters
+from publisher.render.pandoc_ast import meta_inlines, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
 from publisher.result import Result
 from publisher.urls import safe_url
@@ -94,11 +95,13 @@ def _unlink_unsafe(root: etree._Element) -> None:
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
-    return Result(_render(doc, options))
+    notes = Notes("jats")
+    data = _render(doc, options, notes)
+    return Result(data, illegal_characters(doc, "jats") + notes.messages)
 
 
-def _render(doc: Document, options: RenderOptions) -> bytes:
-    ast = _jats_meta(to_pandoc(doc, options, target="jats"), doc)
+def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
+    ast = _jats_meta(to_pandoc(doc, options, "jats", notes), doc)
     xml = run_pandoc(
         ast,
         "jats_archiving",

@@ -14,6 +14,7 @@ from typing import Any
 
 from publisher.model import Document
 from publisher.render import Output, RenderOptions
+from publisher.render.notes import Notes, illegal_characters
 from publisher.render.pandoc_ast import Node, attr, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
 from publisher.result import Result
@@ -158,8 +159,8 @@ def _defuse_schemes(tree: Any) -> Any:
     return tree
 
 
-def index_rst(doc: Document, options: RenderOptions) -> bytes:
-    ast: dict[str, Any] = to_pandoc(doc, options, target="sphinx")
+def index_rst(doc: Document, options: RenderOptions, notes: Notes | None = None) -> bytes:
+    ast: dict[str, Any] = to_pandoc(doc, options, "sphinx", notes)
     blocks = _reference_targets(ast["blocks"])
     ast = {**ast, "blocks": _defuse_schemes(_guard_line_starts(_safe_links(_inline_citations(blocks))))}
     return run_pandoc(
@@ -168,8 +169,6 @@ def index_rst(doc: Document, options: RenderOptions) -> bytes:
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
-    return Result(_render(doc, options))
-
-
-def _render(doc: Document, options: RenderOptions) -> dict[str, bytes]:
-    return {"conf.py": conf_py(doc).encode("utf-8"), "index.rst": index_rst(doc, options)}
+    notes = Notes("sphinx")
+    files = {"conf.py": conf_py(doc).encode("utf-8"), "index.rst": index_rst(doc, options, notes)}
+    return Result(files, illegal_characters(doc, "sphinx") + notes.messages)

@@ -9,8 +9,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from publisher.model import Cite, Document, Link, Message, Paragraph, Text
 from publisher.errors import RenderError
+from publisher.model import Cite, Document, Link, Message, Paragraph, Text
 from publisher.render import RenderOptions, html
 from publisher.render.template_dir import installed_templates
 from publisher.urls import safe_url
