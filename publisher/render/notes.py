@@ -80,6 +80,13 @@ def unsafe_link(url: str, text: str, fmt: str, line: int | None = None) -> Messa
     )
 
 
+def unknown_language(language: str, code: str, fmt: str = "sphinx") -> Message:
+    return Message(
+        "unknown-code-language", "info", None, None, excerpt(clean_text(code)),
+        f"{fmt}: no highlighter knows the code language “{excerpt(language)}”; the code is shown as plain text",
+    )
+
+
 class Notes:
     """Collects a writer's messages while it renders, each distinct message once."""
 

@@ -82,12 +82,14 @@ class Target:
     laid_out: bool = False  # docx, pdf: a word joiner keeps each citation with its word
     range_links: bool = True  # a range as three links; JATS wants one (jats.py lists its entries)
     table_refs: bool = False  # docx: "表1" in the text becomes a cross-reference field
+    column_widths: bool = True  # sphinx: none (docutils refuses the 0 % a narrow column rounds to)
 
 
 TARGETS: dict[str, Target] = {
     "docx": Target(custom_styles=True, date_in_meta=False, ref_separator="\t", laid_out=True, table_refs=True),
     "pdf": Target(laid_out=True),
     "jats": Target(front_in_body=False, abstract_in_meta=True, range_links=False),
+    "sphinx": Target(column_widths=False),
 }
 DEFAULT_TARGET = Target()
 
@@ -235,7 +237,10 @@ class _Builder:
 
         head = [row(table.header)] if table.header else []
         body = [attr(), 0, [], [row(r) for r in table.rows]]
-        colspecs = [[node("AlignDefault"), node("ColWidth", share)] for share in column_shares(table, width)]
+        if self.target.column_widths:
+            colspecs = [[node("AlignDefault"), node("ColWidth", share)] for share in column_shares(table, width)]
+        else:
+            colspecs = [[node("AlignDefault"), node("ColWidthDefault")] for _ in range(width)]
         caption = [None, [node("Plain", self.caption(table))]]
         ident = f"tab-{table.number}" if table.number is not None else ""
         return [node("Table", [attr(ident), caption, colspecs, [attr(), head], [body], [attr(), []]])]
