@@ -19,6 +19,7 @@ MIN_COLUMN = 4  # display columns: no column narrower than two CJK characters
 MAX_COLUMN = 60  # a column of sentences asks for no more than this
 PADDING = 3  # display columns of cell margins, left and right together
 LINE = 90  # display columns of a table's line (A4 text width at table text size)
+LATIN = 1.15  # display columns of a Latin letter, on average, in the body faces
 
 _LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f][0-9A-Za-z\u00c0-\u024f'’._%/+-]*")
 
@@ -28,21 +29,30 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _unbreakable(text: str) -> int:
-    return max((len(w) for w in _LATIN_WORD.findall(text)), default=0)
+def layout_width(text: str) -> float:
+    """display_width with Latin letters a little wider than half a CJK character, as they are
+    in the serif faces the writers use."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else LATIN for ch in text)
 
 
-def column_widths(table: Table, width: int) -> list[tuple[int, int]]:
+def _unbreakable(text: str) -> float:
+    return max((len(w) * LATIN for w in _LATIN_WORD.findall(text)), default=0)
+
+
+def column_widths(table: Table, width: int) -> list[tuple[float, float]]:
     """(floor, natural) of each column in display columns: what it must have, what it would like."""
-    floors = [MIN_COLUMN] * width
-    natural = [MIN_COLUMN] * width
+    floors: list[float] = [MIN_COLUMN] * width
+    natural: list[float] = [MIN_COLUMN] * width
     for k, cell in enumerate(table.header[:width]):
-        floors[k] = max(floors[k], min(display_width(inline_text(cell)), SHORT_HEADER))
+        text = inline_text(cell)
+        whole = layout_width(text)
+        # a short header stays whole; a longer one may wrap between its words
+        floors[k] = max(floors[k], whole if whole <= SHORT_HEADER else min(_unbreakable(text), SHORT_HEADER))
     for row in [table.header, *table.rows]:
         for k, cell in enumerate(row[:width]):
             text = inline_text(cell)
             floors[k] = max(floors[k], min(_unbreakable(text), LONGEST_WORD))
-            natural[k] = max(natural[k], min(display_width(text), MAX_COLUMN))
+            natural[k] = max(natural[k], min(layout_width(text), MAX_COLUMN))
     return [(f, max(f, n)) for f, n in zip(floors, natural, strict=True)]
 
 

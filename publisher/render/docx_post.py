@@ -40,6 +40,10 @@ KEEP_TABLE_ROWS = 15  # a table this short never breaks across pages
 CENTERED_CELLS = {"zh"}  # Chinese 三线表 centre every cell; English tables read left-aligned
 SPACED_AFTER_TABLE = {"BodyText", "FirstParagraph", "Compact", "SourceCode", "BlockText"}
 TOC_LEVELS = 3
+ENGLISH_BODY = ("Body Text", "First Paragraph")
+# Word's default kinsoku lists for Simplified Chinese (cannot end / cannot start a line)
+NO_BREAK_AFTER = "$(£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥"
+NO_BREAK_BEFORE = "!%),.:;?]}¢°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠"
 WORD_2013 = "15"  # compatibilityMode: the file is current, not opened in Compatibility Mode
 
 Step = Callable[[Docx, Document, RenderOptions], None]
@@ -74,9 +78,9 @@ def caption_fields(d: Docx, doc: Document, options: RenderOptions) -> None:
         for new in fields:
             run.addprevious(new)
         run.getparent().remove(run)
-        label = fields[0].getprevious()
-        start = el("w:bookmarkStart", {"id": str(next_id), "name": _bookmark_name(number)})
-        (label if label is not None and label.tag == qn("w:r") else fields[0]).addprevious(start)
+        # label and number: from the caption's first run ("表" / "Table", " ") to the field's end
+        first_run = fields[0].getparent().xpath("w:r")[0]
+        first_run.addprevious(el("w:bookmarkStart", {"id": str(next_id), "name": _bookmark_name(number)}))
         fields[-1].addnext(el("w:bookmarkEnd", {"id": str(next_id)}))
         next_id += 1
 
@@ -215,6 +219,9 @@ def language(d: Docx, doc: Document, options: RenderOptions) -> None:
         lang.set(qn("w:val"), "en-US")
         lang.set(qn("w:eastAsia"), LANG_TAGS[doc.language])
     if doc.language == "en":
+        for name in ENGLISH_BODY:  # as the PDF: 11 pt on 15 pt
+            d.styles[name].font.size = Pt(11)
+            d.styles[name].paragraph_format.line_spacing = Pt(15)
         # no indent on the paragraph right after a heading
         d.styles["First Paragraph"].paragraph_format.first_line_indent = 0
         for ind in styles.xpath("w:style[@w:styleId='FirstParagraph']/w:pPr/w:ind"):
@@ -228,6 +235,11 @@ def compatibility(d: Docx, doc: Document, options: RenderOptions) -> None:
     setting = {"name": "compatibilityMode", "uri": "http://schemas.microsoft.com/office/word", "val": WORD_2013}
     put(settings, el("w:compat", None, el("w:compatSetting", setting)))
     put(settings, el("w:autoHyphenation", {"val": "true"}))
+    if doc.language == "zh":
+        # Word's line-breaking rules for Chinese, with the citation's "[" added to the
+        # characters that never start a line: a citation stays with the word before it
+        put(settings, el("w:noLineBreaksAfter", {"lang": "zh-CN", "val": NO_BREAK_AFTER}))
+        put(settings, el("w:noLineBreaksBefore", {"lang": "zh-CN", "val": NO_BREAK_BEFORE + "["}))
 
 
 def running_header(d: Docx, doc: Document, options: RenderOptions) -> None:

@@ -45,6 +45,18 @@ AFTER: dict[str, tuple[str, ...]] = {
         "saveThroughXslt showXMLTags alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr "
         "endnotePr compat docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping"
     ),
+    "w:noLineBreaksAfter": _names(
+        "noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent "
+        "alwaysShowPlaceholderText doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt "
+        "showXMLTags alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat "
+        "docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping"
+    ),
+    "w:noLineBreaksBefore": _names(
+        "savePreviewPicture doNotValidateAgainstSchema saveInvalidXml ignoreMixedContent "
+        "alwaysShowPlaceholderText doNotDemarcateInvalidXml saveXmlDataOnly useXSLTWhenSaving saveThroughXslt "
+        "showXMLTags alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat "
+        "docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping"
+    ),
     "w:updateFields": _names(
         "hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema themeFontLang "
         "clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions "

@@ -29,6 +29,8 @@ from publisher.render.template_dir import template_path
 from publisher.result import Result
 
 SHORT_HEADER = 12  # display columns: six CJK characters
+LONG_RUN = 20
+_LONG_RUN = re.compile(rf"[0-9A-Za-z_./:%+-]{{{LONG_RUN},}}")
 
 LANG_TAGS = {"zh": "zh-CN", "en": "en"}
 # Chapters and their sections: a review's third level would double the contents on a phone.
@@ -123,8 +125,19 @@ def _environment(folder: Path) -> jinja2.Environment:
         short_header=_short_header,
         range_label=_range_label,
         attach_citations=attach_citations,
+        long_runs=_long_runs,
     )
     return env
+
+
+def _long_runs(text: str) -> list[tuple[str, bool]]:
+    """The text cut around runs of LONG_RUN or more Latin letters, digits and joiners."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _LONG_RUN.finditer(text):
+        out += [(text[pos : m.start()], False), (m.group(0), True)]
+        pos = m.end()
+    return [*out, (text[pos:], False)] if out else [(text, False)]
 
 
 def _finalize(value: object) -> object:

@@ -275,3 +275,11 @@ def test_uncited_entries_stay_out_of_the_list(rich_doc_en: Document) -> None:
     rich_doc_en.references[-1].cited = False
     items = page(rich_doc_en).xpath("//ol[@class='references']/li")
     assert [li.get("id") for li in items] == [r.anchor() for r in rich_doc_en.references[:-1]]
+
+
+def test_long_latin_runs_may_break_so_justified_lines_are_not_letter_spaced(rich_doc_zh: Document) -> None:
+    word = "InternationalClassificationOfDiseasesCoder"
+    rich_doc_zh.sections[0].blocks.append(Paragraph([Text(f"模型如{word}等专用模型")]))
+    tree = page(rich_doc_zh)
+    assert [s.text for s in tree.xpath("//span[@class='long']")] == [word]
+    assert "span.long { word-break: break-all; }" in tree.findtext(".//style")
