@@ -48,6 +48,10 @@ RULES: dict[str, tuple[str, str]] = {
     "uncited-reference": ("citations", "Supplied references that the text never cites"),
     "merged-reference": ("citations", "Supplied references that are the same source, merged into one"),
     "reference-entry": ("citations", "Problems in the supplied reference list"),
+    # what a writer could not carry into its format (publisher/render/notes.py)
+    "unsafe-link": ("other", "Links to something other than a web page or e-mail address, kept as plain text"),
+    "illegal-character": ("other", "Invisible control characters that a format cannot hold, left out of it"),
+    "unknown-code-language": ("other", "Code in a language no highlighter knows, shown as plain code"),
 }
 
 
