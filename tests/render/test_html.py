@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -253,7 +252,6 @@ def test_templates_folder_without_the_page_is_a_render_error(rich_doc_zh: Docume
         html.render(rich_doc_zh, RenderOptions(templates=tmp_path))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("publisher.pipeline") is None, reason="pipeline not written yet")
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
 def test_samples_render_to_valid_pages(sample: Path) -> None:
     from publisher.pipeline import build_document
