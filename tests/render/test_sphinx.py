@@ -54,20 +54,26 @@ RISKY = [
 ]
 
 
-def build(doc: Document, tmp_path: Path) -> lxml.html.HtmlElement:
-    """Write the folder, build it with warnings as errors, return the parsed index.html."""
-    source, out = tmp_path / "src", tmp_path / "html"
+def sphinx_build(doc: Document, tmp_path: Path, builder: str) -> Path:
+    """Write the folder and build it with warnings as errors; the output folder."""
+    source, out = tmp_path / "src", tmp_path / builder
     for name, data in sphinx.render(doc, RenderOptions()).value.items():
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         (source / name).write_bytes(data)
     done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(source), str(out)],
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", builder, str(source), str(out)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+    return out
+
+
+def build(doc: Document, tmp_path: Path) -> lxml.html.HtmlElement:
+    """Build the HTML, return the parsed index.html."""
+    out = sphinx_build(doc, tmp_path, "html")
     return lxml.html.fromstring((out / "index.html").read_bytes())
 
 
@@ -174,15 +180,7 @@ def test_latex_builds_to_a_pdf_whose_citation_links_resolve(
     doc_builders: dict[str, Callable[[], Document]], name: str, tmp_path: Path
 ) -> None:
     doc = doc_builders[name]()
-    source, out = tmp_path / "src", tmp_path / "latex"
-    for file, data in sphinx.render(doc, RenderOptions()).value.items():
-        (source / file).parent.mkdir(parents=True, exist_ok=True)
-        (source / file).write_bytes(data)
-    done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "latex", str(source), str(out)],
-        capture_output=True, text=True, check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    out = sphinx_build(doc, tmp_path, "latex")
     tex = (out / "article.tex").read_text(encoding="utf-8")
     targets = set(re.findall(r"\\hyperref\[\\detokenize\{(index:ref-\d+)\}\]", tex))
     labels = set(re.findall(r"\\label\{\\detokenize\{(index:ref-\d+)\}\}", tex))
