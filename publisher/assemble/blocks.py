@@ -1,7 +1,8 @@
 """Markdown lines of one section -> model blocks (paragraphs, lists, quotes, code, tables).
 
-Pipe tables are cut out first and parsed by `publisher.tables` (which repairs the broken
-ones markdown-it would not recognise); the rest goes through markdown-it-py with raw HTML,
+Pipe tables are cut out first (the lexer's table rows, outside code fences) and parsed by
+`publisher.markdown.pipe_tables`, which repairs the broken ones markdown-it would not
+recognise; the rest goes through markdown-it-py with raw HTML,
 link reference definitions, setext headings and indented code switched off, so text stays
 text. Inline citations of every notation become Cite inlines here.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 from publisher.assemble.inlines import MD, InlineParser
-from publisher.markdown.lexer import CAPTION_LINE_RE, is_table_row
+from publisher.markdown.lexer import CAPTION_LINE_RE, fenced, is_table_row
 from publisher.markdown.notation import Supplied
 from publisher.markdown.pipe_tables import PipeTable, parse_table
 from publisher.model import Block, Cell, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong, Table, Text
@@ -25,14 +26,19 @@ def parse_blocks(lines: list[SourceLine], supplied: Supplied = None) -> tuple[li
     blocks: list[Block] = []
     inline = InlineParser(supplied)
     messages = inline.messages
+    in_fence = fenced(lines)
     i = 0
     chunk: list[SourceLine] = []
     while i < len(lines):
-        if is_table_row(lines[i].text) and _table_starts(lines, i):
+        if in_fence[i]:
+            chunk.append(lines[i])
+            i += 1
+            continue
+        if is_table_row(lines[i].text) and _table_starts(lines, i, in_fence):
             blocks.extend(_markdown_blocks(chunk, inline))
             chunk = []
             j = i
-            while j < len(lines) and is_table_row(lines[j].text):
+            while j < len(lines) and is_table_row(lines[j].text) and not in_fence[j]:
                 j += 1
             table, msgs = parse_table(lines[i:j])
             blocks.append(table_block(table, inline))
@@ -51,9 +57,9 @@ def parse_blocks(lines: list[SourceLine], supplied: Supplied = None) -> tuple[li
     return blocks, messages
 
 
-def _table_starts(lines: list[SourceLine], i: int) -> bool:
+def _table_starts(lines: list[SourceLine], i: int, in_fence: list[bool]) -> bool:
     """A table is two or more table lines in a row (a lone `a | b` line is prose)."""
-    return i + 1 < len(lines) and is_table_row(lines[i + 1].text)
+    return i + 1 < len(lines) and is_table_row(lines[i + 1].text) and not in_fence[i + 1]
 
 
 def table_block(table: PipeTable, inline: InlineParser | None = None) -> Table:
@@ -107,10 +113,15 @@ def _block_tokens(
         if closing is not None and tok.type == closing:
             return blocks, i + 1
         if tok.type in ("paragraph_open", "heading_open"):
-            inlines = inline.from_tokens(tokens[i + 1].children or [], _line(tok, numbers),
-                                         bool(tokens[i + 1].meta.get("links_off")))
+            source = tokens[i + 1]
+            inlines = inline.from_tokens(source.children or [], _line(tok, numbers), bool(source.meta.get("links_off")))
             if tok.type == "heading_open" and inlines:
+                # top-level headings were taken out by assembly: this one sits in a list or quote
                 inlines = [Strong(inlines)]
+                line = _line(tok, numbers)
+                inline.messages.append(Message("nested-heading", "info", line, line,
+                                               source.meta.get("source", source.content)[:80],
+                                               "heading inside a list or quote published as bold text"))
             if inlines:
                 blocks.append(Paragraph(inlines, _line(tok, numbers)))
             i += 3

@@ -42,6 +42,7 @@ def _defuse(state: StateCore) -> None:
     for tok in state.tokens:
         if tok.type == "inline":
             defused = defuse_brackets(tok.content)
+            tok.meta["source"] = tok.content
             tok.content = defused.text
             tok.meta["stand_ins"] = defused.stand_ins
             tok.meta["links_off"] = defused.links_off

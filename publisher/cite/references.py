@@ -9,8 +9,8 @@ line that starts with `2019. Nature` continues its entry.
 Cleaning: markdown emphasis goes, file-name tails (`.pdf.md`, `.pdf(7).md`) go, a publish
 stamp `（发布时间：2024-12-31 09:42:53）` becomes the entry's date; full-width digits in a date
 are read as digits. Two entries that are the same source share one key, so their citations
-get one number: the same title after `publisher.text.fold` (NFKC, case, punctuation width,
-spacing) and punctuation removed, and the same year.
+get one number: the same title after `publisher.text.fold` (NFKC, case, spacing and
+punctuation folded away) and the same year.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ _STAMP_RE = re.compile(
     re.I,
 )
 _YEAR_TAIL_RE = re.compile(r"[.。]\s*(?P<year>(19|20)\d{2})\s*[.。]?\s*$")
-_KEY_DROP_RE = re.compile(r"[\s\W_]+")
 
 
 @dataclass
@@ -57,7 +56,7 @@ class SuppliedEntry:
     @property
     def key(self) -> str:
         """Same key, same source: the cleaned title and date, without punctuation or case."""
-        return _KEY_DROP_RE.sub("", fold(self.title)) + "|" + (self.date or "")[:4]
+        return fold(self.title, punctuation=True) + "|" + (self.date or "")[:4]
 
 
 def parse_supplied(lines: list[SourceLine]) -> Result[dict[int, SuppliedEntry]]:
