@@ -55,9 +55,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from publisher.markdown.citation_groups import normalise_cites
 from publisher.model import Cite, Inline, Text
 from publisher.text import (
-    ABBREVIATION_RE,
     ELEMENT_SYMBOLS,
     IDEOGRAPHS,
     SENTENCE_END,
@@ -76,6 +76,9 @@ MAX_ITEMS = 40  # numbers in one marker
 MAX_DIGITS = 6
 
 Supplied = frozenset[int] | None
+
+__all__ = ["ANY_MARKER_RE", "MARKER_RE", "Supplied", "entry_label", "find_citations", "may_hold_citation",
+           "normalise_cites", "parse_numbers", "split_citations"]
 
 # --------------------------------------------------------------------------- the grammar
 # bracket pairs of every family; an opener matches only its own closer (ASCII and full-width
@@ -151,7 +154,6 @@ _SUPERSCRIPT_SIGNS = SUPERSCRIPT_DIGITS + "⁺⁻⁼⁽⁾ⁱⁿ"
 _IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPHS}]")
 _WIDE_RE = re.compile(f"[{WIDE}]")
 _WIDE_TAIL = re.compile(f"^.*[{WIDE}]")  # a CJK character ends the word before a superscript
-_GAP_RE = re.compile(r"^[ \t]*$")
 _ANY_DIGIT_RE = re.compile(f"[{_DIGIT}{SUPERSCRIPT_DIGITS}]")
 _WINDOW = 24  # characters of context looked at around a marker
 # parse_numbers: superscripts and their separators as plain characters, inner brackets out
@@ -377,77 +379,3 @@ def entry_label(text: str) -> tuple[int, bool, str] | None:
         return None
     raw = m.group("b") or m.group("p") or m.group("n")
     return int(fold_width(raw)), m.group("bare") is None, m.group("rest")
-
-
-def normalise_cites(inlines: list[Inline]) -> list[Inline]:
-    """Merge adjacent Cite groups (only spaces between), attach each to the word before it
-    (`results [3]` -> `results[3]`: a superscript marker takes no space) and move them
-    before the clause's punctuation."""
-    if not any(isinstance(item, Cite) for item in inlines):
-        return _joined(inlines)
-    merged: list[Inline] = []
-    for item in inlines:
-        if isinstance(item, Text) and not item.text:
-            continue
-        if isinstance(item, Cite) and merged:
-            prev = merged[-1]
-            if isinstance(prev, Cite):
-                prev.numbers = _union(prev.numbers, item.numbers)
-                continue
-            if (
-                isinstance(prev, Text)
-                and _GAP_RE.match(prev.text)
-                and len(merged) >= 2
-                and isinstance(merged[-2], Cite)
-            ):
-                merged.pop()
-                cite = merged[-1]
-                assert isinstance(cite, Cite)
-                cite.numbers = _union(cite.numbers, item.numbers)
-                continue
-        if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + item.text)
-            continue
-        if isinstance(item, Cite) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text.rstrip(" \t\u00a0"))
-        merged.append(Cite(list(item.numbers)) if isinstance(item, Cite) else item)
-    return _move_before_punctuation(merged)
-
-
-def _joined(inlines: list[Inline]) -> list[Inline]:
-    """Adjacent texts as one, empty ones dropped."""
-    out: list[Inline] = []
-    for item in inlines:
-        if isinstance(item, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + item.text)
-        elif not (isinstance(item, Text) and not item.text):
-            out.append(item)
-    return [x for x in out if not (isinstance(x, Text) and not x.text)]
-
-
-def _move_before_punctuation(inlines: list[Inline]) -> list[Inline]:
-    out = list(inlines)
-    for i, item in enumerate(out):
-        if not isinstance(item, Cite) or i == 0 or not isinstance(out[i - 1], Text):
-            continue
-        prev = out[i - 1]
-        assert isinstance(prev, Text)
-        stripped = prev.text.rstrip()
-        if stripped and stripped[-1] in _SENTENCE_PUNCT and not ABBREVIATION_RE.search(stripped[-8:]):
-            punct = stripped[-1]
-            out[i - 1] = Text(stripped[:-1])
-            after = out[i + 1] if i + 1 < len(out) else None
-            tail = prev.text[len(stripped) :]
-            if isinstance(after, Text):
-                out[i + 1] = Text(punct + tail + after.text)
-            else:
-                out.insert(i + 1, Text(punct + tail))
-    return [x for x in out if not (isinstance(x, Text) and not x.text)]
-
-
-def _union(a: list[int], b: list[int]) -> list[int]:
-    seen = list(a)
-    for n in b:
-        if n not in seen:
-            seen.append(n)
-    return seen

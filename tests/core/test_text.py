@@ -42,11 +42,6 @@ def test_different_text_stays_different(a: str, b: str) -> None:
 
 
 @given(st.text(max_size=80))
-def test_fold_is_idempotent(text: str) -> None:
-    assert fold(fold(text)) == fold(text)
-
-
-@given(st.text(max_size=80))
 def test_fold_width_keeps_every_position(text: str) -> None:
     folded = fold_width(text)
     assert len(folded) == len(text)
