@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Severity = Literal["info", "warning", "error"]
 
@@ -145,6 +145,8 @@ class Message:
     end_line: int | None
     excerpt: str
     message: str
+    # the whole text a rule removed, when the excerpt would cut it (absent from the JSON when None)
+    removed: str | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass
@@ -278,7 +280,10 @@ def to_dict(obj: Any) -> Any:
         if isinstance(kind, str):
             out["type"] = kind
         for f in fields(obj):
-            out[f.name] = to_dict(getattr(obj, f.name))
+            value = getattr(obj, f.name)
+            if value is None and f.metadata.get("omit_none"):
+                continue
+            out[f.name] = to_dict(value)
         return out
     return obj
 

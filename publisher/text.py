@@ -22,6 +22,14 @@ FULL_STOPS = "。！？!?.…"
 SENTENCE_END = FULL_STOPS + "；;"
 # What may follow a sentence end and still belong to the sentence.
 CLOSERS = "\"'”’）)」』】]》*_ "
+# Marks that enclose quoted or parenthetical text (opener -> closer): a sentence is never
+# split inside them, so a quoted refusal or a bracketed note stays one unit.
+PAIRED_MARKS = {
+    "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "【": "】", "〔": "〕", "［": "］",
+    "[": "]",
+}
+# The quotation marks among them: what is inside is somebody's words, not the writer's.
+QUOTE_MARKS = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"'}
 
 # Labels of the front matter, Chinese and English (regex alternatives, no groups).
 ABSTRACT_LABEL = r"摘\s*+要|abstract|summary"
