@@ -71,13 +71,22 @@ class Score:
         return ", ".join(self.features)
 
 
-def _has(pattern: str, flags: int = re.I) -> Callable[[Sentence, str], bool]:
-    rx = re.compile(pattern, flags)
+PATTERNS: list[re.Pattern[str]] = []  # every feature's pattern, for the regex cost tests
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    rx = re.compile(pattern, re.I)
+    PATTERNS.append(rx)
+    return rx
+
+
+def _has(pattern: str) -> Callable[[Sentence, str], bool]:
+    rx = _compiled(pattern)
     return lambda s, bare: bool(rx.search(bare))
 
 
 def _short_and(pattern: str, limit: int) -> Callable[[Sentence, str], bool]:
-    rx = re.compile(pattern, re.I)
+    rx = _compiled(pattern)
     return lambda s, bare: len(bare) <= limit and bool(rx.search(bare))
 
 
@@ -221,7 +230,8 @@ PLACE: tuple[Feature, ...] = (
 )
 
 # --------------------------------------------------------------------------- content
-_MEASURED_RE = re.compile(rf"(?:\d+(?:\.\d+)*|[{_ZH_NUM}]+)\s*(?:余)?(?:个)?(?:字|词|篇|章|节)|\d+[- ]?(?:words?|characters|references|chapters?|sections?)\b"
+# (?<!…): a number is matched from its first character only (linear on long digit runs)
+_MEASURED_RE = re.compile(rf"(?<![.{_ZH_NUM}])(?:\d+(?:\.\d+)*|[{_ZH_NUM}]+)\s*(?:余)?(?:个)?(?:字|词|篇|章|节)|(?<!\d)\d+[- ]?(?:words?|characters|references|chapters?|sections?)\b"
                           r"|(?:第|chapter |section |表|table |图|figure |fig\. )\s*\d+", re.I)
 _FIGURE_RE = re.compile(r"\d")
 _ACRONYM_RE = re.compile(r"\b(?!(?:AI|OK|TBD|TODO|FAQ|PS|NB|I)\b)[A-Z]{2,}[A-Za-z0-9-]*")

@@ -22,6 +22,8 @@ GROUPS: dict[str, str] = {
 # rule -> (group, what it means in plain words)
 RULES: dict[str, tuple[str, str]] = {
     "missing-chapter": ("missing", "Planned in the outline but never written; left out of the article"),
+    "empty-chapter": ("missing", "Written with no real content (placeholder, headings, refusal or chatter only); "
+                                 "left out like a chapter never written"),
     "reasoning-tags": ("removed", "The model's hidden reasoning (<think> blocks)"),
     "assistant-chatter": ("removed", "Remarks from the assistant that are not part of the article"),
     "prompt-leakage": ("removed", "Instructions from the writing prompt that leaked into the text"),

@@ -5,16 +5,19 @@ author sentence that shares a line or a paragraph with chatter (issue 12 item 7)
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from publisher.api import render
 from publisher.clean.chatter import strip_chatter, unsure_chatter
-from publisher.clean.chatter_features import CONTENT, PLACE, WORDING, Sentence, score
+from publisher.clean.chatter_features import CONTENT, PATTERNS, PLACE, WORDING, Sentence, score
 from publisher.model import Document, Paragraph, inline_text, iter_blocks
 from publisher.pipeline import build_document
 from publisher.source import SourceLine
 from tests.casefile import Case, cases_in
+from tests.hardening.cost import assert_linear
+from tests.hardening.test_regex_cost import N, PREFIXES, UNITS
 
 CASES = cases_in("clean", "assistant-chatter.txt")
 UNSURE = [c for c in CASES if c.name.startswith("UNSURE")]
@@ -116,3 +119,15 @@ def test_the_json_report_carries_the_whole_removed_text() -> None:
     (item,) = [m for m in report if m["rule"] == "assistant-chatter"]
     assert item["removed"] == chatter and item["excerpt"].endswith("…")
     assert all("removed" not in m for m in report if m["rule"] != "assistant-chatter" and m.get("removed") is None)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:40])
+def test_feature_patterns_are_linear_on_hostile_strings(pattern: re.Pattern[str]) -> None:
+    """The feature patterns live in closures, out of sight of tests/hardening/test_regex_cost.py."""
+    for prefix in PREFIXES + ["如需", "以下是", "本章", "我", "here is ", "i "]:
+        for unit in UNITS + ["您", "1", "字", "请", "you "]:
+            def make(size: int, prefix: str = prefix, unit: str = unit):
+                text = prefix + unit * (size // len(unit)) + "\x01"
+                return lambda: (pattern.search(text), pattern.findall(text))
+
+            assert_linear(make, N, f"{pattern.pattern[:60]} on {prefix!r} + {unit!r}*n", floor=0.002, repeat=1)
