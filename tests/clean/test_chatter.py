@@ -17,7 +17,7 @@ from publisher.pipeline import build_document
 from publisher.source import SourceLine
 from tests.casefile import Case, cases_in
 from tests.hardening.cost import assert_linear
-from tests.hardening.test_regex_cost import N, PREFIXES, UNITS
+from tests.hardening.test_regex_cost import PREFIXES, UNITS, N
 
 CASES = cases_in("clean", "assistant-chatter.txt")
 UNSURE = [c for c in CASES if c.name.startswith("UNSURE")]
