@@ -8,7 +8,7 @@ content is one whose body is
   "此处内容待完善");
 - a refusal ("抱歉，我无法…") or other chatter only, surely so by the chatter scorer
   (`publisher/clean/chatter_features.py`);
-- captions with no table, stray rules, emphasis marks.
+- captions with no table, stray rules, emphasis marks, tags and template tokens.
 It is a chapter never written: left out and reported, a visible placeholder only in draft
 mode. Cleaning usually removes the chatter and placeholders first (each with its own report
 line), so most such chapters arrive as headings only; the scorer is asked again here so that
@@ -25,7 +25,9 @@ from publisher.markdown.lexer import CAPTION_LINE_RE, heading, is_table_row, spl
 from publisher.source import SourceLine
 
 _RULE_RE = re.compile(r"^\s*([-*_=]\s*){3,}$")
-_MARKUP_ONLY_RE = re.compile(r"^[\s*_`>#|:-]*$")
+# tags and template tokens (<br>, <|end|>, <｜end▁of▁sentence｜>) carry no words
+_TAG_RE = re.compile(r"<[^<>\n]{0,80}>")
+_WORD_RE = re.compile(r"\w")
 
 
 def has_real_content(body: list[SourceLine]) -> bool:
@@ -35,9 +37,11 @@ def has_real_content(body: list[SourceLine]) -> bool:
 def what_it_holds(body: list[SourceLine]) -> str:
     """In words, what an empty chapter holds instead of content (for its report line)."""
     texts = [ln.text.strip() for ln in body if ln.text.strip()]
-    prose = [t for t in texts if heading(t) is None]
+    prose = [t for t in texts if heading(t) is None and _WORD_RE.search(_TAG_RE.sub("", t))]
     if not prose:
-        return "headings only" if texts else "nothing under its heading"
+        if any(heading(t) is not None for t in texts):
+            return "headings only"
+        return "markup only" if texts else "nothing under its heading"
     features = {f for t in prose for s in _sentences(t) for f in score(Sentence(s, alone=True)).features}
     if "placeholder" in features:
         return "only a placeholder note"
@@ -48,7 +52,7 @@ def what_it_holds(body: list[SourceLine]) -> str:
 
 def _is_content_line(text: str) -> bool:
     t = text.strip()
-    if not t or heading(t) is not None or _RULE_RE.match(t) or _MARKUP_ONLY_RE.match(t):
+    if not t or heading(t) is not None or _RULE_RE.match(t) or not _WORD_RE.search(_TAG_RE.sub("", t)):
         return False
     if is_table_row(t) or t.startswith(("```", "~~~")):
         return True
