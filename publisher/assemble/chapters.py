@@ -17,11 +17,11 @@ from publisher.assemble.blocks import parse_blocks
 from publisher.assemble.outline import (
     Outline,
     normalise,
-    number_label,
     similarity,
     split_keywords,
     strip_number,
 )
+from publisher.assemble.placing import by_number, by_number_and_place
 from publisher.assemble.substance import has_real_content, what_it_holds
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
 from publisher.model import Block, Document, Emph, Message, Metadata, Paragraph, Section, Text, iter_blocks
@@ -238,14 +238,28 @@ def _choose(
             owner.body.extend(cand.body)
             continue
         unplaced.append(cand)
+    filled = {k for k, versions in slots.items() if any(has_real_content(c.body) for c in versions)}
+    position = {id(c): i for i, c in enumerate(candidates)}
+    placed = sorted((position[id(c)], k) for k, versions in slots.items() for c in versions)
     for cand in unplaced:
         title = cand.title or ""
-        k = _by_number(title, outline, slots)
+        k = by_number(title, outline, filled)
         if k >= 0:
+            filled.add(k)
+            placed = sorted(placed + [(position[id(cand)], k)])
             slots.setdefault(k, []).append(cand)
             messages.append(Message("chapter-match", "info", cand.line, cand.line, excerpt(title),
                                     f"“{title}” placed as outline chapter “{outline.chapters[k].title}” "
                                     "by its number (the titles differ)"))
+            continue
+        k = by_number_and_place(title, position[id(cand)], outline, filled, placed) if has_real_content(cand.body) else -1
+        if k >= 0:
+            filled.add(k)
+            placed = sorted(placed + [(position[id(cand)], k)])
+            slots.setdefault(k, []).append(cand)
+            messages.append(Message("chapter-match", "warning", cand.line, cand.line, excerpt(title),
+                                    f"“{title}” placed as outline chapter “{outline.chapters[k].title}” by its "
+                                    "number and its place between the chapters around it; the titles differ, check it"))
             continue
         messages.append(
             Message("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,
@@ -277,21 +291,6 @@ def _choose(
         chosen.append(best)
     _report_moves(chosen, outline, messages)
     return chosen
-
-
-NUMBER_MATCH_THRESHOLD = 0.3
-
-
-def _by_number(title: str, outline: Outline, slots: dict[int, list[Candidate]]) -> int:
-    """An unwritten outline chapter with the same number and a loosely similar title, or -1."""
-    label = number_label(title)
-    if not label:
-        return -1
-    free = [k for k, e in enumerate(outline.chapters)
-            if e.label == label and not any(has_real_content(c.body) for c in slots.get(k, []))]
-    scored = [(similarity(title, outline.chapters[k].title), k) for k in free]
-    best = max(scored, default=(0.0, -1))
-    return best[1] if best[0] >= NUMBER_MATCH_THRESHOLD else -1
 
 
 def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Message]) -> None:

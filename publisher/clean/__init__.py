@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from publisher.clean.base import Rule
 from publisher.clean.breaks import strip_stray_rules
-from publisher.clean.chatter import strip_chatter, unsure_chatter
+from publisher.clean.chatter import strip_chatter
 from publisher.clean.fences import close_unterminated_fences
 from publisher.clean.headings import strip_junk_headings
 from publisher.clean.leakage import strip_prompt_leakage
@@ -63,8 +63,6 @@ def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Resul
                 break
         if any(ln.text.strip() for ln in gen):
             out.append(_trim_blank_lines(gen))
-            if "assistant-chatter" not in disabled:  # kept sentences that may be chatter, reported once
-                messages.extend(unsure_chatter(out[-1]))
     return Result(out, messages)
 
 

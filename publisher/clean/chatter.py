@@ -29,7 +29,7 @@ How it decides (`chatter_features.py`: each feature a named, weighted table entr
 sentence whose wording scores high enough is removed, ONLY that sentence, never its
 neighbour on the same line or the line above; an opening interjection ("好的，", "Sure!")
 before author text goes alone. A sentence in the middle band is KEPT and reported as a
-warning by `unsure_chatter` (run once after the chain): removing an author's sentence is
+warning by `unsure_chatter` (the pipeline runs it once on the cleaned text): removing an author's sentence is
 worse than keeping a line of chatter. Every removal is a report line with the whole text.
 """
 
@@ -163,15 +163,18 @@ def _judge(lines: Lines) -> list[list[_Unit]]:
         for u in para:
             u.sentence = Sentence(u.sentence.text, u.sentence.alone, edge)
             u.score = score(u.sentence)
-        changed = True
-        while changed:  # each pass can only add removals: at most len(para) passes
-            changed = False
-            for i, u in enumerate(para):
-                near = [para[j] for j in (i - 1, i + 1) if 0 <= j < len(para)]
-                if not u.sentence.after_chatter and any(n.score.remove for n in near):
-                    u.sentence = Sentence(u.sentence.text, u.sentence.alone, edge, after_chatter=True)
-                    u.score = score(u.sentence)
-                    changed = changed or u.score.remove
+        # a run of chatter spreads from each removed sentence to its neighbours; each
+        # sentence is judged again at most once (linear however long the run)
+        todo = [i for i, u in enumerate(para) if u.score.remove]
+        while todo:
+            i = todo.pop()
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(para) and not para[j].sentence.after_chatter and not para[j].score.remove:
+                    n = para[j]
+                    n.sentence = Sentence(n.sentence.text, n.sentence.alone, edge, after_chatter=True)
+                    n.score = score(n.sentence)
+                    if n.score.remove:
+                        todo.append(j)
     return paras
 
 
