@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from publisher.clean.chatter_features import Score, Sentence, score
+from publisher.clean.chatter_features import Score, Sentence, opens_reported_speech, score
 from publisher.markdown.lexer import (
     CAPTION_LINE_RE,
     Lines,
@@ -154,14 +154,16 @@ def _judge(lines: Lines) -> list[list[_Unit]]:
             if not _is_prose(text, in_fence[row]):
                 continue
             pieces = [p for p in split_sentences(text) if p.strip()]
+            quoted = False
             for piece in pieces:
-                para.append(_Unit(row, piece, Sentence(piece.strip(), alone=len(pieces) == 1), Score()))
+                para.append(_Unit(row, piece, Sentence(piece.strip(), alone=len(pieces) == 1, quoted=quoted), Score()))
+                quoted = quoted or opens_reported_speech(piece)
         if para:
             paras.append(para)
     for k, para in enumerate(paras):
         edge = k in (0, len(paras) - 1)
         for u in para:
-            u.sentence = Sentence(u.sentence.text, u.sentence.alone, edge)
+            u.sentence = Sentence(u.sentence.text, u.sentence.alone, edge, quoted=u.sentence.quoted)
             u.score = score(u.sentence)
         # a run of chatter spreads from each removed sentence to its neighbours; each
         # sentence is judged again at most once (linear however long the run)
@@ -171,7 +173,7 @@ def _judge(lines: Lines) -> list[list[_Unit]]:
             for j in (i - 1, i + 1):
                 if 0 <= j < len(para) and not para[j].sentence.after_chatter and not para[j].score.remove:
                     n = para[j]
-                    n.sentence = Sentence(n.sentence.text, n.sentence.alone, edge, after_chatter=True)
+                    n.sentence = Sentence(n.sentence.text, n.sentence.alone, edge, True, n.sentence.quoted)
                     n.score = score(n.sentence)
                     if n.score.remove:
                         todo.append(j)

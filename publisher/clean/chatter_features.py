@@ -32,6 +32,7 @@ WARN_SCORE = 2  # at or above, with t >= 2: possibly chatter, kept with a warnin
 VETO = "cites"  # the content feature that keeps a sentence whatever its wording
 
 _ZH_NUM = "\\d一二三四五六七八九十百千万两"
+_TAG_RE = re.compile(r"</?[A-Za-z][^<>\n]{0,60}>")  # <p>, </h3>: markup around a sentence says nothing
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Sentence:
     alone: bool = False  # the only sentence of its line
     edge: bool = False  # in the first or last paragraph of its generation
     after_chatter: bool = False  # a neighbour in the same paragraph is chatter
+    quoted: bool = False  # it continues reported speech opened earlier on its line ("X replied: …")
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,8 @@ _BRACKETED_RE = re.compile(r"^\s*[（(\[【〔［].*[)）\]】〕］]\s*[。.]?\
 PLACE: tuple[Feature, ...] = (
     Feature("alone-on-line", 1, lambda s, bare: s.alone, "the sentence is its whole line"),
     Feature("generation-edge", 1, lambda s, bare: s.edge, "it stands at the start or end of a generation"),
-    Feature("bracketed", 1, lambda s, bare: bool(_BRACKETED_RE.match(s.text)), "it is wholly in brackets, an aside"),
+    Feature("bracketed", 1, lambda s, bare: bool(_BRACKETED_RE.match(_TAG_RE.sub("", s.text))),
+            "it is wholly in brackets, an aside"),
 )
 
 # --------------------------------------------------------------------------- content
@@ -268,13 +271,21 @@ _OPENING_INTERJECTION_RE = re.compile(
 def wording(text: str) -> str:
     """The sentence's own words: markdown and citations out, quoted and reported speech out
     (an unclosed quotation runs to the end of the sentence), lower case."""
-    bare = _REPORTED_RE.sub("", _QUOTED_RE.sub("", text))
+    bare = _REPORTED_RE.sub("", _QUOTED_RE.sub("", _TAG_RE.sub("", text)))
     bare = CITE_RE.sub("", bare)
     bare = re.sub(r"^[\s>*_#`-]+|[*_`]+", "", bare)
     return bare.strip().lower()
 
 
+def opens_reported_speech(text: str) -> bool:
+    """The sentence introduces somebody's words after a speech verb and a colon: what follows
+    on its line is reported speech too."""
+    return bool(_REPORTED_RE.search(_QUOTED_RE.sub("", text)))
+
+
 def score(sentence: Sentence) -> Score:
+    if sentence.quoted:
+        return Score()
     bare = wording(sentence.text)
     core = _OPENING_INTERJECTION_RE.sub("", bare)  # "好的，以下是…" is judged as "以下是…"
     out = Score()

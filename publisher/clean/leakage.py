@@ -66,6 +66,7 @@ IMPERATIVE_RE = re.compile(
     r"please (write|draft|compose|produce)\b|please (follow|use|ensure|strictly)\b.{0,60}\b(format|citation|style|"
     r"guideline|instruction|following|markdown|section|reference)|"
     r"(write|draft) (a|an|the) .{0,60}(section|chapter|review|introduction)\b.*(based on|using|following)|"
+    r"(write|draft|compose|continue with|rewrite) (chapter|section) \d|(撰写|续写|编写)第.{1,4}[章节]|"
     r"(requirements|instructions|output format|constraints)\s*:\s*$"
     r")",
     re.I,
