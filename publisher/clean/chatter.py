@@ -92,7 +92,7 @@ def unsure_chatter(lines: Lines) -> list[Message]:
         for u in para:
             if u.score.unsure:
                 out.append(message(RULE, "warning", [SourceLine(lines[u.row].no, u.piece.strip())],
-                                   f"possibly assistant chatter, kept ({u.score.why()}); check it", u.piece.strip()))
+                                   f"possibly assistant chatter, kept ({u.score.why()}); check it"))
     return out
 
 
