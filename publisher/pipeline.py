@@ -17,8 +17,9 @@ from pathlib import Path
 
 from publisher.assemble import assemble, parse_outline
 from publisher.cite import number_citations, parse_supplied
-from publisher.clean import clean_content
+from publisher.clean import clean_content, has_publishable_text
 from publisher.clean.chatter import unsure_chatter
+from publisher.errors import InputError
 from publisher.guard import check_loss
 from publisher.model import Document
 from publisher.read import DEFAULT_MAX_BYTES, read_file, read_record
@@ -51,6 +52,9 @@ def build(
     data, label = _input(source, path, text, name, opts.max_bytes)
     record = read_record(data, label, opts.max_bytes)
     cleaned = clean_content(record.value.content, opts.skip_rules)
+    if not has_publishable_text(cleaned.value):
+        raise InputError("no content to publish: everything in the content section is debris "
+                         f"({', '.join(sorted({m.rule for m in cleaned.messages}))})", label)
     # sentences cleaning kept that may be chatter: reported once, as warnings (no change made)
     unsure = [] if "assistant-chatter" in opts.skip_rules else [m for g in cleaned.value for m in unsure_chatter(g)]
     outline = parse_outline(record.value.outline)

@@ -12,8 +12,9 @@ import pytest
 from publisher.api import render
 from publisher.clean.chatter import strip_chatter, unsure_chatter
 from publisher.clean.chatter_features import CONTENT, PATTERNS, PLACE, WORDING, Sentence, score
-from publisher.model import Document, Paragraph, inline_text, iter_blocks
+from publisher.model import SCHEMA_VERSION, Document, Paragraph, inline_text, iter_blocks
 from publisher.pipeline import build_document
+from publisher.schema import document_from_dict
 from publisher.source import SourceLine
 from tests.casefile import Case, cases_in
 from tests.hardening.cost import assert_linear
@@ -118,7 +119,6 @@ def test_the_json_report_carries_the_whole_removed_text() -> None:
     report = json.loads(render(doc, "json").value)["report"]
     (item,) = [m for m in report if m["rule"] == "assistant-chatter"]
     assert item["removed"] == chatter and item["excerpt"].endswith("…")
-    assert all("removed" not in m for m in report if m["rule"] != "assistant-chatter" and m.get("removed") is None)
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:40])
@@ -131,3 +131,14 @@ def test_feature_patterns_are_linear_on_hostile_strings(pattern: re.Pattern[str]
                 return lambda: (pattern.search(text), pattern.findall(text))
 
             assert_linear(make, N, f"{pattern.pattern[:60]} on {prefix!r} + {unit!r}*n", floor=0.002, repeat=1)
+
+
+def test_a_version_1_0_document_without_removed_still_loads() -> None:
+    """Drafts stored before the field existed (schema 1.0) load with `removed` null."""
+    doc = build_document(_record("## 1 引言\n\n引言句[1]。\n如需修改，请告诉我。\n\n## 2 方法\n\n方法句[2]。\n"), name="r.txt")
+    data = json.loads(render(doc, "json").value)
+    data["schema"] = "1.0"
+    for m in data["report"]:
+        del m["removed"]
+    again = document_from_dict(data)
+    assert again.schema == SCHEMA_VERSION and all(m.removed is None for m in again.report)
