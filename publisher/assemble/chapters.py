@@ -24,7 +24,18 @@ from publisher.assemble.outline import (
 from publisher.assemble.placing import by_number, by_number_and_place
 from publisher.assemble.substance import has_real_content, what_it_holds
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
-from publisher.model import Block, Document, Emph, Message, Metadata, Paragraph, Section, Text, iter_blocks
+from publisher.model import (
+    Block,
+    Document,
+    Emph,
+    Message,
+    Metadata,
+    Paragraph,
+    Section,
+    Severity,
+    Text,
+    iter_blocks,
+)
 from publisher.result import Result, excerpt
 from publisher.source import Record, SourceLine
 from publisher.text import ABSTRACT_LABEL, IDEOGRAPH_RE, KEYWORDS_LABEL
@@ -243,23 +254,17 @@ def _choose(
     placed = sorted((position[id(c)], k) for k, versions in slots.items() for c in versions)
     for cand in unplaced:
         title = cand.title or ""
-        k = by_number(title, outline, filled)
+        severity: Severity = "info"
+        k, how = by_number(title, outline, filled), "by its number (the titles differ)"
+        if k < 0 and has_real_content(cand.body):
+            k, severity = by_number_and_place(title, position[id(cand)], outline, filled, placed), "warning"
+            how = "by its number and its place between the chapters around it; the titles differ, check it"
         if k >= 0:
             filled.add(k)
             placed = sorted(placed + [(position[id(cand)], k)])
             slots.setdefault(k, []).append(cand)
-            messages.append(Message("chapter-match", "info", cand.line, cand.line, excerpt(title),
-                                    f"“{title}” placed as outline chapter “{outline.chapters[k].title}” "
-                                    "by its number (the titles differ)"))
-            continue
-        k = by_number_and_place(title, position[id(cand)], outline, filled, placed) if has_real_content(cand.body) else -1
-        if k >= 0:
-            filled.add(k)
-            placed = sorted(placed + [(position[id(cand)], k)])
-            slots.setdefault(k, []).append(cand)
-            messages.append(Message("chapter-match", "warning", cand.line, cand.line, excerpt(title),
-                                    f"“{title}” placed as outline chapter “{outline.chapters[k].title}” by its "
-                                    "number and its place between the chapters around it; the titles differ, check it"))
+            messages.append(Message("chapter-match", severity, cand.line, cand.line, excerpt(title),
+                                    f"“{title}” placed as outline chapter “{outline.chapters[k].title}” {how}"))
             continue
         messages.append(
             Message("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,

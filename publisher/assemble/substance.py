@@ -41,7 +41,7 @@ def what_it_holds(body: list[SourceLine]) -> str:
     if not prose:
         if any(heading(t) is not None for t in texts):
             return "headings only"
-        return "markup only" if texts else "nothing under its heading"
+        return "markup only" if texts else "no text under its heading once cleaned"
     features = {f for t in prose for s in _sentences(t) for f in score(Sentence(s, alone=True)).features}
     if "placeholder" in features:
         return "only a placeholder note"
