@@ -42,6 +42,7 @@ from publisher.assemble.outline import (
 from publisher.assemble.substance import has_real_content
 from publisher.markdown.lexer import CITE_RE, fenced, heading, split_sentences
 from publisher.model import (
+    LABELS,
     Block,
     CodeBlock,
     Document,
@@ -49,6 +50,7 @@ from publisher.model import (
     Message,
     Paragraph,
     Quote,
+    Section,
     Table,
     inline_text,
     iter_blocks,
@@ -246,7 +248,7 @@ def _is_debris(m: Message) -> bool:
 def _lost_chapters(lines: list[SourceLine], swallowed: set[int], owner: dict[int, Message], outline: Outline,
                    doc: Document, later: list[Message]) -> list[tuple[str, int, str]]:
     """(outline title, content line, cause) for each unpublished outline chapter with text."""
-    published = {normalise(s.title) for s in doc.sections}
+    published = {normalise(s.title) for s in doc.sections if not _is_placeholder(s)}
     missing = [k for k, e in enumerate(outline.chapters) if normalise(e.title) not in published]
     if not missing:
         return []
@@ -281,6 +283,16 @@ def _section_ends(heads: list[tuple[int, tuple[int, str]]], total: int) -> list[
             ends[open_.pop()] = i
         open_.append(n)
     return ends
+
+
+_PLACEHOLDERS = {labels["missing"] for labels in LABELS.values()}
+
+
+def _is_placeholder(section: Section) -> bool:
+    """A chapter shown in draft mode only as "chapter not written" is not published."""
+    blocks = section.blocks
+    return (not section.sections and len(blocks) == 1 and isinstance(blocks[0], Paragraph)
+            and inline_text(blocks[0].inlines).strip() in _PLACEHOLDERS)
 
 
 def _names_chapter(title: str, outline: Outline, missing: list[int], by_label: bool) -> int | None:

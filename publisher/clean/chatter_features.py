@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from publisher.markdown.lexer import CITE_RE, split_sentences
 from publisher.text import QUOTE_MARKS
@@ -283,27 +284,39 @@ def opens_reported_speech(text: str) -> bool:
     return bool(_REPORTED_RE.search(_QUOTED_RE.sub("", text)))
 
 
+# features that depend on the sentence's place, not its text: judged for every occurrence
+_BY_PLACE = frozenset({"after-chatter", "alone-on-line", "generation-edge"})
+_RAW_WORDING = frozenset({"interjection", "only-interjection"})  # judged on the text before an interjection is cut
+
+
+@lru_cache(maxsize=8192)
+def _text_features(text: str) -> tuple[tuple[Feature, ...], tuple[Feature, ...], tuple[Feature, ...]]:
+    """The wording, place and content features a sentence's text has wherever it stands
+    (cached: the same sentence is judged again in every round and by every caller)."""
+    s = Sentence(text)
+    bare = wording(text)
+    core = _OPENING_INTERJECTION_RE.sub("", bare)  # "好的，以下是…" is judged as "以下是…"
+    said = tuple(f for f in WORDING if f.name not in _BY_PLACE and f.test(s, bare if f.name in _RAW_WORDING else core))
+    placed = tuple(f for f in PLACE if f.name not in _BY_PLACE and f.test(s, bare))
+    holds = tuple(f for f in CONTENT if f.test(s, bare))
+    return said, placed, holds
+
+
 def score(sentence: Sentence) -> Score:
     if sentence.quoted:
         return Score()
-    bare = wording(sentence.text)
-    core = _OPENING_INTERJECTION_RE.sub("", bare)  # "好的，以下是…" is judged as "以下是…"
-    out = Score()
-    for f in WORDING:
-        if f.test(sentence, bare if f.name in ("interjection", "only-interjection") else core):
-            out.wording += f.weight
-            out.features.append(f.name)
+    said, placed, holds = _text_features(sentence.text)
+    said += tuple(f for f in WORDING if f.name in _BY_PLACE and f.test(sentence, ""))
+    out = Score(wording=sum(f.weight for f in said), features=[f.name for f in said])
     out.total = out.wording
     if out.wording >= WARN_SCORE:
-        for f in PLACE:
-            if f.test(sentence, bare):
-                out.total += f.weight
-                out.features.append(f.name)
+        for f in placed + tuple(f for f in PLACE if f.name in _BY_PLACE and f.test(sentence, "")):
+            out.total += f.weight
+            out.features.append(f.name)
     if out.wording:
-        for f in CONTENT:
-            if f.test(sentence, bare):
-                out.total -= f.weight
-                out.features.append(f"-{f.name}")
+        for f in holds:
+            out.total -= f.weight
+            out.features.append(f"-{f.name}")
     return out
 
 

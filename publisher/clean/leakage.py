@@ -88,6 +88,10 @@ INSTRUCTION_RE = re.compile(
 DATA_RE = re.compile(
     r'^\s*[{}\[\]]|^\s*"[^"]{1,40}"\s*:|^\s*[\w\u4e00-\u9fff ]{1,16}[:：]\s*\S|https?://|^\s*\[\d{1,3}\]\s*\S'
 )
+# a word every marker (BRACKET_RE, IMPERATIVE_RE) holds: lines without one are not split at all
+_MARKER_WORD_RE = re.compile(
+    r"【|请|你是|您是|以下为|要求|注意|撰写|续写|编写|you are|please|write|draft|compose|continue|requirements|"
+    r"instructions|output format|constraints", re.I)
 # a numbered heading ("3 Methods", "2.1 背景") is article structure, never part of a prompt
 SECTION_NUMBER_RE = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
 # JSON or pseudo-JSON with the keys of the pipeline's input data block.
@@ -148,6 +152,8 @@ def _marker_in_line(text: str) -> tuple[str, str, str] | None:
     sentences right after it."""
     if HEADING_RE.match(text.strip()):
         return "", text, ""
+    if not _MARKER_WORD_RE.search(text):  # no marker can start anywhere on the line
+        return None
     pieces = split_sentences(text)
     start = next((k for k, p in enumerate(pieces) if _is_marker(p.strip())), None)
     if start is None:

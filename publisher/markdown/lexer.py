@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 from publisher.markdown.notation import ANY_MARKER_RE
 from publisher.source import SourceLine
@@ -145,7 +146,14 @@ _ABBREVIATION_RE = re.compile(
 
 
 def split_sentences(text: str) -> list[str]:
-    """The sentences of one line, in order; `"".join(split_sentences(t)) == t`.
+    """The sentences of one line, in order; `"".join(split_sentences(t)) == t` (see
+    `_split_sentences`; cached, as every cleaning round and rule asks again)."""
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    """The sentences of one line, in order.
 
     A sentence ends at a full stop (`FULL_STOPS`) and takes with it the closing marks,
     citation markers and spaces that follow (`…迅速。[1] ` is one sentence). Nothing inside
@@ -187,7 +195,7 @@ def split_sentences(text: str) -> list[str]:
         start = skip_to = end
     if start < len(text):
         out.append(text[start:])
-    return out
+    return tuple(out)
 
 
 def _ends_sentence(text: str, i: int) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from publisher import cli
 from publisher.guard import MIN_SHARE, document_prose, prose
 from publisher.model import Document
-from publisher.pipeline import build_document
+from publisher.pipeline import BuildOptions, build_document
 from tests.core.test_assemble import record, texts
 from tests.hardening.records import all_records
 
@@ -62,6 +62,14 @@ def test_two_lost_chapters_are_a_content_loss_warning_too() -> None:
     assert len(_warnings(doc, "lost-chapter")) == 2
     (loss,) = _warnings(doc, "content-loss")
     assert "2 outline chapters" in loss
+
+
+def test_a_draft_placeholder_is_no_published_chapter() -> None:
+    content = SEP.join([_chapter("## 1 引言", 2), _chapter("## 相关工作\n\n### 国内研究现状", 2),
+                        _chapter("## 3 方法", 2), _chapter("## 4 结论", 2)])
+    doc = build_document(record(OUTLINE, content), name="t.txt", options=BuildOptions(draft=True))
+    assert [s.title for s in doc.sections] == ["引言", "研究背景", "方法", "结论"]
+    assert len(_warnings(doc, "lost-chapter")) == 1
 
 
 def test_strict_fails_on_the_guard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
