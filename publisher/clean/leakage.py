@@ -92,6 +92,7 @@ DATA_RE = re.compile(
 _MARKER_WORD_RE = re.compile(
     r"【|请|你是|您是|以下为|要求|注意|撰写|续写|编写|you are|please|write|draft|compose|continue|requirements|"
     r"instructions|output format|constraints", re.I)
+_HIT_NUMBER_RE = re.compile(r"^\s*[\[［【]\d{1,3}[\]］】]")  # "[1] 标题：…" numbers a search hit, cites nothing
 # a numbered heading ("3 Methods", "2.1 背景") is article structure, never part of a prompt
 SECTION_NUMBER_RE = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
 # JSON or pseudo-JSON with the keys of the pipeline's input data block.
@@ -219,8 +220,11 @@ def _material_end(lines: Lines, j: int, in_fence: list[bool], level: int = 7) ->
 
 
 def _is_material(text: str) -> bool:
-    return bool(FENCE_RE.match(text) or LIST_RE.match(text) or text.startswith(("  ", "\t"))
-                or is_instruction(text) or DATA_RE.search(text))
+    """Leak material: list items, fences, indented lines, instructions, input data; a line that
+    cites a source is the author's unless it is a list item or an instruction."""
+    if FENCE_RE.match(text) or LIST_RE.match(text) or text.startswith(("  ", "\t")) or is_instruction(text):
+        return True
+    return bool(DATA_RE.search(text)) and not CITE_RE.search(_HIT_NUMBER_RE.sub("", text))
 
 
 def _skip_blank(lines: Lines, j: int) -> int:
