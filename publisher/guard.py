@@ -72,7 +72,7 @@ READ_SPLIT = "the reference-list split (text after a reference heading that is n
 LATER = "later stages (tables, captions)"
 UNREPORTED = "no rule (nothing in the report accounts for it)"
 
-_WORD_RE = re.compile(r"[^\W_]")
+_NOT_WORD_RE = re.compile(r"[\W_]+")
 _NOT_PROSE_RE = re.compile(r"<[^<>\n]{0,80}>|https?://\S+")
 _ENTRY_RE = re.compile(r"^\s*(?:[-*]\s*)?[\[［【]\s*\d{1,4}\s*[\]］】]|^\s*\d{1,4}[.、)]\s")
 _SPACE_RE = re.compile(r"\s+")
@@ -82,7 +82,7 @@ PROBE_CHARS = 12  # a lost chapter's text is looked for in the article by a sent
 
 def prose(text: str) -> int:
     """Word characters of a piece of running text, without markers, tags and URLs."""
-    return len(_WORD_RE.findall(_NOT_PROSE_RE.sub("", CITE_RE.sub("", text))))
+    return len(_NOT_WORD_RE.sub("", _NOT_PROSE_RE.sub("", CITE_RE.sub("", text))))
 
 
 @dataclass

@@ -278,6 +278,7 @@ def wording(text: str) -> str:
     return bare.strip().lower()
 
 
+@lru_cache(maxsize=8192)
 def opens_reported_speech(text: str) -> bool:
     """The sentence introduces somebody's words after a speech verb and a colon: what follows
     on its line is reported speech too."""
