@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_
 
 from publisher.errors import ModelError
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,8 @@ class Message:
     end_line: Line
     excerpt: str
     message: str
+    removed: Annotated[str | None, Rule(description="the whole text the rule took out (the excerpt may be cut "
+                                             "short); null when it removed nothing or did not say")] = None
 
     def __post_init__(self) -> None:
         check_fields(self)

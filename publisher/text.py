@@ -27,6 +27,14 @@ ABBREVIATION_RE = re.compile(
 )
 # What may follow a sentence end and still belong to the sentence.
 CLOSERS = "\"'”’）)」』】]》*_ "
+# Marks that enclose quoted or parenthetical text (opener -> closer): a sentence is never
+# split inside them, so a quoted refusal or a bracketed note stays one unit.
+PAIRED_MARKS = {
+    "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "【": "】", "〔": "〕", "［": "］",
+    "[": "]",
+}
+# The quotation marks among them: what is inside is somebody's words, not the writer's.
+QUOTE_MARKS = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"'}
 
 # Measure words and units: a number directly before one of these is a quantity ("3种方法",
 # "2024年", "5倍"), not a numbering label.

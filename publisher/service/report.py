@@ -22,6 +22,10 @@ GROUPS: dict[str, str] = {
 # rule -> (group, what it means in plain words)
 RULES: dict[str, tuple[str, str]] = {
     "missing-chapter": ("missing", "Planned in the outline but never written; left out of the article"),
+    "lost-chapter": ("missing", "Planned in the outline and written in the content, yet not published: check why"),
+    "content-loss": ("missing", "Much less of the record's text was published than it holds: check what took it"),
+    "empty-chapter": ("missing", "Written with no real content (placeholder, headings, refusal or chatter only); "
+                                 "left out like a chapter never written"),
     "reasoning-tags": ("removed", "The model's hidden reasoning (<think> blocks)"),
     "machinery": ("removed", "Chat-template tokens, role labels and tool calls meant for the machinery, not the reader"),
     "assistant-chatter": ("removed", "Remarks from the assistant that are not part of the article"),
