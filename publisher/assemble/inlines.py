@@ -11,7 +11,7 @@ What this layer adds to markdown-it:
   `<sup>3</sup>` after a word is a citation (notation), `m<sup>2</sup>` is published as `m²`,
   `H<sub>2</sub>O` as `H₂O`, pandoc's `m^2^` as `m²`; a tag whose text has no such
   character loses the tag and keeps its text;
-- bounded depth: emphasis and links nested deeper than MAX_DEPTH are flattened into their
+- bounded depth: emphasis and links nested MAX_DEPTH deep or deeper are flattened into their
   parent (the text stays, the surplus emphasis goes, with a warning), so no later stage
   recurses as deep as the input (`'*' * 700 + 'x' + '*' * 700`);
 - bounded cost: every `[` that cannot open a link is hidden from markdown-it's link rules
@@ -35,7 +35,9 @@ from publisher.result import excerpt
 from publisher.text import TO_SUBSCRIPT, TO_SUPERSCRIPT, WIDE_RE
 from publisher.urls import safe_url
 
-MAX_DEPTH = 8  # emphasis and links nested deeper than this are flattened into their parent
+# The model never nests emphasis and links deeper than this; the parser flattens one level
+# earlier, for a heading inside a list or quote is wrapped in one more Strong (blocks.py).
+MAX_DEPTH = 8
 
 
 def _defuse(state: StateCore) -> None:
@@ -101,7 +103,7 @@ class InlineParser:
         flattened = 0
         for tok in tokens:
             handler = _INLINE_HANDLERS.get(tok.type)
-            if tok.type in _OPENERS and len(stack) > MAX_DEPTH:
+            if tok.type in _OPENERS and len(stack) >= MAX_DEPTH:
                 stack.append(("flat", stack[-1][1], ""))  # its items go straight into the parent
                 flattened += 1
             elif tok.type in _CLOSERS and stack[-1][0] == "flat":
@@ -119,7 +121,7 @@ class InlineParser:
         if flattened:
             text = "".join(t.content for t in tokens if t.type in ("text", "text_special"))
             self.messages.append(Message("deep-nesting", "warning", line, line, excerpt(text),
-                                         f"emphasis or links nested more than {MAX_DEPTH} deep; "
+                                         f"emphasis or links nested {MAX_DEPTH} or more deep; "
                                          f"{flattened} inner levels flattened, their text kept"))
         return self._finish(stack[0][1])
 

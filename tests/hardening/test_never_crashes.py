@@ -76,6 +76,9 @@ def check_model(doc: Document) -> None:
     for s in doc.walk_sections():
         assert s.number.count(".") == s.level - 1
     assert doc.language in ("zh", "en")
+    for blocks in doc.block_lists():  # no later stage may recurse as deep as the input nests
+        for b in iter_blocks(blocks):
+            assert _depth(getattr(b, "inlines", [])) <= MAX_DEPTH
 
 
 @pytest.mark.parametrize("path", all_records(), ids=lambda p: p.name)
