@@ -2,18 +2,26 @@
 report of every change, download it in each format, delete it.
 
 Plain HTML forms do all of it; the one script (static/enhance.js) only adds drag and drop.
-Templates are jinja2 with autoescape: record text reaches a page only through `{{ }}`. The
-one exception is the article preview, which is the HTML writer's output, itself escaped
-by construction.
+Several files (or one archive) make a batch, whose page refreshes itself until every record
+is converted. Templates are jinja2 with autoescape: record text reaches a page only through
+`{{ }}`. The one exception is the article preview, which is the HTML writer's output,
+itself escaped by construction.
+
+A draft page is built (JSON parsed, model rebuilt, template rendered) in a thread, never on
+the event loop, and kept in a small cache: a draft never changes, so the next view costs a
+lookup (and a check that the draft still exists).
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
 import jinja2
 from fastapi import APIRouter, Request
 from markupsafe import Markup
@@ -21,11 +29,14 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from publisher.errors import InputError
 from publisher.model import Document, document_from_dict
+from publisher.service import tables as t
 from publisher.service.api import output_response
-from publisher.service.drafts import JSON_MEDIA_TYPE
+from publisher.service.convert import JSON_MEDIA_TYPE
 from publisher.service.filenames import content_disposition
+from publisher.service.logs import log_event
 from publisher.service.report import GROUPS, group_report, lines_label
-from publisher.service.uploads import PAGE_FORMS, read_record
+from publisher.service.store import Draft
+from publisher.service.uploads import read_page_upload
 
 if TYPE_CHECKING:
     from publisher.service.app import Service
@@ -52,9 +63,15 @@ DOWNLOADS = [
 ]
 DOWNLOAD_KINDS = {d.kind for d in DOWNLOADS}
 
+STATUS_LABELS = {t.QUEUED: "waiting", t.RUNNING: "converting", t.DONE: "published", t.FAILED: "failed"}
+PAGE_CACHE_BYTES = 64 * 1048576
+
 HTML_ERROR_TITLES = {
+    401: "Sign in",
+    403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    408: "Too slow",
     413: "Too large",
     422: "Not a record",
     503: "Busy",
@@ -71,6 +88,45 @@ class Pages:
             undefined=jinja2.StrictUndefined,
         )
         self.env.globals.update(lines_label=lines_label, max_mb=f"{max_bytes / 1048576:g}")
+        self._cache: OrderedDict[str, str] = OrderedDict()
+        self._cache_bytes = 0
+        self._cache_lock = threading.Lock()
+
+    def cached(self, key: str) -> str | None:
+        with self._cache_lock:
+            html = self._cache.get(key)
+            if html is not None:
+                self._cache.move_to_end(key)
+            return html
+
+    def keep(self, key: str, html: str) -> None:
+        with self._cache_lock:
+            if key in self._cache:
+                return
+            self._cache[key] = html
+            self._cache_bytes += len(html)
+            while self._cache_bytes > PAGE_CACHE_BYTES and len(self._cache) > 1:
+                _, old = self._cache.popitem(last=False)
+                self._cache_bytes -= len(old)
+
+    def forget(self, key: str) -> None:
+        with self._cache_lock:
+            html = self._cache.pop(key, None)
+            if html is not None:
+                self._cache_bytes -= len(html)
+
+    def draft_html(self, draft: Draft, fragment: str) -> str:
+        """The draft page (in a worker thread: this is the expensive part of a view)."""
+        doc = document_from_dict(json.loads(draft.document))
+        return self.env.get_template("draft.html.j2").render(
+            draft=draft,
+            doc=doc,
+            stats=_stats(doc),
+            article=Markup(fragment),  # the HTML writer's output, escaped by construction
+            groups=group_report(doc.report),
+            group_headings=GROUPS,
+            downloads=DOWNLOADS,
+        )
 
     def render(self, name: str, status: int = 200, headers: dict[str, str] | None = None, **context: object) -> Response:
         html = self.env.get_template(name).render(**context)
@@ -92,28 +148,40 @@ def pages_router(service: Service) -> APIRouter:
     @router.post("/drafts")
     async def upload(request: Request) -> Response:
         try:
-            data, name = await read_record(request, service.max_bytes, PAGE_FORMS)
-            draft = await drafts.create(data, name)
+            with drafts.pool.reserve() as slot:  # 503 before a byte of the body is read
+                records, batch = await read_page_upload(request, service.max_bytes)
+                if batch:
+                    slot.release()
+                    created = await drafts.create_batch(records, ("fragment",), None)
+                    log_event("batch queued", batch_id=created.id, total=created.total)
+                    return RedirectResponse(f"/b/{created.id}", 303)
+                (data, name), = records
+                draft = await drafts.create(data, name, slot, ("fragment",))
         except InputError as exc:
             return pages.render("upload.html.j2", 422, error=str(exc), deleted=False)
+        log_event("upload converted", draft_id=draft.id, source=name)
         # 303: the browser follows with a GET, so reloading the draft never re-uploads.
         return RedirectResponse(f"/d/{draft.id}", 303)
 
     @router.get("/d/{draft_id}")
     async def draft_page(draft_id: str) -> Response:
-        draft = await drafts.get(draft_id)
-        fragment = (await drafts.output(draft_id, "fragment")).decode("utf-8")
-        doc = document_from_dict(json.loads(draft.document))
-        return pages.render(
-            "draft.html.j2",
-            draft=draft,
-            doc=doc,
-            stats=_stats(doc),
-            article=Markup(fragment),  # the HTML writer's output, escaped by construction
-            groups=group_report(doc.report),
-            group_headings=GROUPS,
-            downloads=DOWNLOADS,
-        )
+        html = pages.cached(draft_id)
+        if html is None or not await drafts.db(drafts.store.exists, draft_id):
+            pages.forget(draft_id)
+            draft = await drafts.get(draft_id)
+            fragment = (await drafts.output(draft_id, "fragment")).decode("utf-8")
+            html = await anyio.to_thread.run_sync(pages.draft_html, draft, fragment)
+            pages.keep(draft_id, html)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    @router.get("/b/{batch_id}")
+    async def batch_page(batch_id: str) -> Response:
+        batch = await drafts.batch(batch_id)
+        if batch is None:
+            return pages.error(404, "no such batch")
+        counts = {status: batch.counts.get(status, 0) for status in t.STATUSES}
+        return pages.render("batch.html.j2", batch=batch, counts=counts, labels=STATUS_LABELS,
+                            done=counts[t.DONE] + counts[t.FAILED])
 
     @router.get("/d/{draft_id}/{kind}")
     async def download(draft_id: str, kind: str) -> Response:
@@ -130,6 +198,8 @@ def pages_router(service: Service) -> APIRouter:
     @router.post("/d/{draft_id}/delete")
     async def delete(draft_id: str) -> Response:
         await drafts.delete(draft_id)
+        pages.forget(draft_id)
+        log_event("draft deleted", draft_id=draft_id)
         return RedirectResponse("/?deleted", 303)
 
     return router
