@@ -168,28 +168,25 @@ class ConversionPool:
     # ------------------------------------------------------------------ running
     async def run(self, fn: Callable[..., T], *args: object, slot: Slot | None = None) -> T:
         """fn(*args) in a worker process (fn and args must pickle: module-level functions
-        and plain data). Raises what fn raised (PublishError as itself), TimedOut, WorkerDied."""
+        and plain data). Raises what fn raised (PublishError as itself), TimedOut, WorkerDied.
+        The timeout counts the conversion itself, not the wait for a free worker (the queue
+        is bounded instead)."""
         slot = slot or self.reserve()
         with slot:
+            worker = await self._acquire()
+            finished = False
             try:
-                return await asyncio.wait_for(self._run(fn, args), self.timeout)
+                reply = await asyncio.wait_for(asyncio.to_thread(self._call, worker, fn, args), self.timeout)
+                finished = True
             except TimeoutError:
                 raise TimedOut from None
-
-    async def _run(self, fn: Callable[..., T], args: tuple[object, ...]) -> T:
-        worker = await self._acquire()
-        finished = False
-        try:
-            reply = await asyncio.to_thread(self._call, worker, fn, args)
-            finished = True
-        except (EOFError, OSError):
-            self._replace(worker)
-            raise WorkerDied("the conversion process died (out of memory?)") from None
-        finally:
-            if not finished and worker.process.poll() is None:
-                # cancelled (timed out, client gone): the work must not go on, nor its result be kept
-                log.warning("killing conversion process %s", worker.process.pid)
-                self._replace(worker)
+            except (EOFError, OSError):
+                raise WorkerDied("the conversion process died (out of memory?)") from None
+            finally:
+                if not finished:
+                    # timed out, died, or the client went away: the work must not go on, nor be kept
+                    log.warning("killing conversion process %s", worker.process.pid)
+                    self._replace(worker)
         self._give_back(worker)
         status, value = reply
         if status == "ok":
@@ -213,8 +210,10 @@ class ConversionPool:
     async def _acquire(self) -> _Worker:
         loop = asyncio.get_running_loop()
         with self._lock:
-            if self._idle:
-                return self._idle.pop()
+            if self._idle:  # the warmest first: a fresh replacement may still be loading
+                warmest = max(self._idle, key=lambda w: w.jobs)
+                self._idle.remove(warmest)
+                return warmest
             if len(self._all) < self.workers:
                 return self._start()
             waiter: asyncio.Future[_Worker] = loop.create_future()
@@ -245,9 +244,9 @@ class ConversionPool:
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-            if self._closed or not self._waiters:
+            if self._closed:
                 return
-            replacement = self._start()
+            replacement = self._start()  # at once, so that it is warm when the next conversion comes
         self._give_back(replacement)
 
     def _start(self) -> _Worker:
