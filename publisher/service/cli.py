@@ -121,7 +121,8 @@ def worker_main(argv: list[str]) -> int:
     if not broker:
         return _fail(f"set {BROKER_ENV} (for example redis://127.0.0.1:6379/0) to the broker `publish serve` uses")
     try:
-        DraftStore(Path(args.data), None)  # the schema is current and the database answers
+        # the schema is current and the database answers; the worker processes open their own connections
+        DraftStore(Path(args.data), None).engine.dispose()
     except (OSError, StoreError) as exc:
         return _fail(str(exc))
     from publisher.service.tasks import run_worker

@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, text
 from bench import corpus
 from publisher.service.config import database_url
 
-from . import servers
+from bench import servers
 from .conftest import SAMPLE
 
 pytestmark = pytest.mark.slow
