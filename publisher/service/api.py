@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from enum import StrEnum
 from collections.abc import Callable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Request

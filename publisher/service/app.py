@@ -37,7 +37,7 @@ from publisher.service.auth import API_PREFIX, Auth, Guard
 from publisher.service.batches import batches_router
 from publisher.service.convert import Builder
 from publisher.service.drafts import DraftFailed, DraftGone, Drafts, NotReady
-from publisher.service.jobs import JobSettings, Jobs, LocalJobs, Unavailable
+from publisher.service.jobs import Jobs, JobSettings, LocalJobs, Unavailable
 from publisher.service.limits import BodyLimit, SecurityHeaders
 from publisher.service.ops import DOCS_ASSETS, ops_router
 from publisher.service.pages import STATIC, Pages, pages_router

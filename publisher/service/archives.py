@@ -63,7 +63,9 @@ def _check(name: str, archive: str, size: int, regular: bool, checked: list[str]
 
 def _zip(data: bytes, archive: str, max_member: int, max_total: int) -> list[tuple[bytes, str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        members, names, total = [], [], 0
+        members: list[zipfile.ZipInfo] = []
+        names: list[str] = []
+        total = 0
         for info in z.infolist():
             mode = info.external_attr >> 16
             regular = not info.is_dir() and (mode == 0 or stat.S_ISREG(mode))
@@ -79,7 +81,9 @@ def _zip(data: bytes, archive: str, max_member: int, max_total: int) -> list[tup
 
 def _tar(data: bytes, archive: str, max_member: int, max_total: int) -> list[tuple[bytes, str]]:
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
-        members, names, total = [], [], 0
+        members: list[tarfile.TarInfo] = []
+        names: list[str] = []
+        total = 0
         while (info := tar.next()) is not None:  # headers only; data is skipped, not kept
             if info.isdir():
                 continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from publisher.read import DEFAULT_MAX_BYTES
@@ -21,7 +22,7 @@ DEFAULT_DATA = "publisher-data"
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
-def _number(kind: type, low: float, high: float = math.inf, low_open: bool = False) -> object:
+def _number(kind: type, low: float, high: float = math.inf, low_open: bool = False) -> Callable[[str], float]:
     """An argparse type: a finite number in [low, high] ((low, high] when low_open)."""
 
     def parse(text: str) -> float:

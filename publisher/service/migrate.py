@@ -15,7 +15,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

@@ -14,53 +14,32 @@ lookup (and a check that the draft still exists).
 
 from __future__ import annotations
 
-import json
+import asyncio
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import anyio
-import jinja2
 from fastapi import APIRouter, Request
-from markupsafe import Markup
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from publisher.errors import InputError
-from publisher.model import Document, document_from_dict
 from publisher.service import tables as t
 from publisher.service.api import output_response
 from publisher.service.convert import JSON_MEDIA_TYPE
 from publisher.service.filenames import content_disposition
 from publisher.service.logs import log_event
-from publisher.service.report import GROUPS, group_report, lines_label
-from publisher.service.store import Draft
+from publisher.service.page_render import DOWNLOADS, TEMPLATES, draft_page, environment
 from publisher.service.uploads import read_page_upload
+from publisher.service.workers import Saturated
 
 if TYPE_CHECKING:
     from publisher.service.app import Service
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = TEMPLATES / "static"
 
 
-@dataclass(frozen=True)
-class Download:
-    kind: str
-    label: str
-    hint: str
-
-
-# The download buttons, in the order shown.
-DOWNLOADS = [
-    Download("docx", "Word", "DOCX, for editing"),
-    Download("pdf", "PDF", "print-ready"),
-    Download("html", "HTML", "a standalone web page"),
-    Download("md", "Markdown", "plain text with markup"),
-    Download("json", "JSON", "the document model, for a CMS"),
-    Download("jats", "JATS XML", "for journal systems"),
-]
 DOWNLOAD_KINDS = {d.kind for d in DOWNLOADS}
 
 STATUS_LABELS = {t.QUEUED: "waiting", t.RUNNING: "converting", t.DONE: "published", t.FAILED: "failed"}
@@ -82,12 +61,8 @@ HTML_ERROR_TITLES = {
 class Pages:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-        )
-        self.env.globals.update(lines_label=lines_label, max_mb=f"{max_bytes / 1048576:g}")
+        self.max_mb = f"{max_bytes / 1048576:g}"
+        self.env = environment(self.max_mb)
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
@@ -115,19 +90,6 @@ class Pages:
             if html is not None:
                 self._cache_bytes -= len(html)
 
-    def draft_html(self, draft: Draft, fragment: str) -> str:
-        """The draft page (in a worker thread: this is the expensive part of a view)."""
-        doc = document_from_dict(json.loads(draft.document))
-        return self.env.get_template("draft.html.j2").render(
-            draft=draft,
-            doc=doc,
-            stats=_stats(doc),
-            article=Markup(fragment),  # the HTML writer's output, escaped by construction
-            groups=group_report(doc.report),
-            group_headings=GROUPS,
-            downloads=DOWNLOADS,
-        )
-
     def render(self, name: str, status: int = 200, headers: dict[str, str] | None = None, **context: object) -> Response:
         html = self.env.get_template(name).render(**context)
         return HTMLResponse(html, status, headers={"Cache-Control": "no-store", **(headers or {})})
@@ -135,6 +97,40 @@ class Pages:
     def error(self, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
         title = HTML_ERROR_TITLES.get(status, "Something went wrong")
         return self.render("error.html.j2", status, headers, code=status, title=title, detail=detail)
+
+
+_building: dict[str, asyncio.Future[str]] = {}
+
+
+async def single_flight(key: str, build: Callable[[], Awaitable[str]]) -> str:
+    """One build per key at a time: concurrent views of an uncached page wait for the first."""
+    if key in _building:
+        return await asyncio.shield(_building[key])
+    future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    _building[key] = future
+    try:
+        result = await build()
+        future.set_result(result)
+        return result
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: no warning when nobody else waited
+        raise
+    finally:
+        del _building[key]
+
+
+async def _build_page(service: Service, draft_id: str) -> str:
+    """The page, built in a conversion process (its parsing and templating would otherwise
+    hold the web process's GIL); in a thread when every process is busy."""
+    drafts, pages = service.drafts, service.pages
+    draft = await drafts.get(draft_id)
+    fragment = (await drafts.output(draft_id, "fragment")).decode("utf-8")
+    try:
+        slot = drafts.pool.reserve()
+    except Saturated:
+        return await anyio.to_thread.run_sync(draft_page, draft, fragment, pages.max_mb)
+    return await drafts.pool.run(draft_page, draft, fragment, pages.max_mb, slot=slot)
 
 
 def pages_router(service: Service) -> APIRouter:
@@ -168,9 +164,7 @@ def pages_router(service: Service) -> APIRouter:
         html = pages.cached(draft_id)
         if html is None or not await drafts.db(drafts.store.exists, draft_id):
             pages.forget(draft_id)
-            draft = await drafts.get(draft_id)
-            fragment = (await drafts.output(draft_id, "fragment")).decode("utf-8")
-            html = await anyio.to_thread.run_sync(pages.draft_html, draft, fragment)
+            html = await single_flight(draft_id, lambda: _build_page(service, draft_id))
             pages.keep(draft_id, html)
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
@@ -203,14 +197,3 @@ def pages_router(service: Service) -> APIRouter:
         return RedirectResponse("/?deleted", 303)
 
     return router
-
-
-def _stats(doc: Document) -> str:
-    chapters = len(doc.sections)
-    parts = [f"{chapters} chapter{'s' if chapters != 1 else ''}"]
-    tables = len(doc.tables())
-    if tables:
-        parts.append(f"{tables} table{'s' if tables != 1 else ''}")
-    refs = len(doc.references)
-    parts.append(f"{refs} reference{'s' if refs != 1 else ''}")
-    return " · ".join(parts)

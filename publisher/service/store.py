@@ -305,7 +305,7 @@ class DraftStore:
                 return None
             drafts = [Draft(*r) for r in db.execute(
                 select(*DRAFT_COLUMNS).where(t.drafts.c.batch_id == batch_id).order_by(t.drafts.c.position))]
-            counts = dict(db.execute(select(t.drafts.c.status, func.count()).where(t.drafts.c.batch_id == batch_id)
+            counts: dict[str, int] = dict(db.execute(select(t.drafts.c.status, func.count()).where(t.drafts.c.batch_id == batch_id)
                                      .group_by(t.drafts.c.status)).all())
         formats = tuple(f for f in row.formats.split(",") if f)
         return Batch(row.id, row.created, row.total, formats, row.callback_url, counts, drafts)

@@ -158,7 +158,12 @@ class CeleryJobs:
         self.app.send_task(name, args=args, queue="publisher", retry=True, retry_policy=SEND_POLICY)
 
     async def submit(self, draft_ids: list[str]) -> None:
-        await self._in_thread(lambda: [self._send(CONVERT, [d]) for d in draft_ids])
+
+        def send_all() -> None:
+            for draft_id in draft_ids:
+                self._send(CONVERT, [draft_id])
+
+        await self._in_thread(send_all)
 
     async def render(self, draft_id: str, kind: str) -> None:
         await self._in_thread(lambda: self._send(RENDER, [draft_id, kind]))

@@ -190,7 +190,7 @@ class ConversionPool:
         self._give_back(worker)
         status, value = reply
         if status == "ok":
-            return value  # type: ignore[no-any-return]
+            return value
         if status == "publish":
             cls, reason, source, line = value
             raise cls(reason, source, line)

@@ -24,10 +24,9 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from bench import corpus
+from bench import corpus, servers
 from publisher.service.config import database_url
 
-from bench import servers
 from .conftest import SAMPLE
 
 pytestmark = pytest.mark.slow

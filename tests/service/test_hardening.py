@@ -328,3 +328,34 @@ def test_docs_come_from_the_package(serve: Serve) -> None:
         r = client.get(asset)
         assert r.status_code == 200 and len(r.content) > 100, asset
     assert "SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").text
+
+
+# --------------------------------------------------------------------------- item 5
+@pytest.mark.slow
+def test_draft_pages_do_not_block_the_event_loop(serve: Serve) -> None:
+    """Regression: the draft page parsed JSON, rebuilt the model and rendered Jinja on the event
+    loop; eight views of a large draft delayed a static file by seconds."""
+    from bench.corpus import record_of_size
+
+    client = serve(workers=2)
+    location = client.post("/drafts", files={"file": ("big.txt", record_of_size(1500 * 1024, seed=9).encode())},
+                           timeout=300).headers["location"]
+
+    async def scenario() -> tuple[float, list[int]]:
+        async with httpx.AsyncClient(base_url=client.base_url, timeout=300) as ac:
+            views = [asyncio.create_task(ac.get(location)) for _ in range(8)]
+            await asyncio.sleep(0.3)
+            worst = 0.0
+            while not all(v.done() for v in views):
+                started = time.monotonic()
+                assert (await ac.get("/static/service.css")).status_code == 200
+                worst = max(worst, time.monotonic() - started)
+                await asyncio.sleep(0.05)
+            return worst, [(await v).status_code for v in views]
+
+    worst, statuses = asyncio.run(scenario())
+    assert statuses == [200] * 8
+    assert worst < 0.5, f"a static file waited {worst:.2f} s behind draft pages"
+    started = time.monotonic()
+    assert client.get(location).status_code == 200
+    assert time.monotonic() - started < 0.5, "the rendered page is not cached"
