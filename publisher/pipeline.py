@@ -17,7 +17,8 @@ from pathlib import Path
 
 from publisher.assemble import assemble, parse_outline
 from publisher.cite import number_citations, parse_supplied
-from publisher.clean import clean_content
+from publisher.clean import clean_content, has_publishable_text
+from publisher.errors import InputError
 from publisher.model import Document
 from publisher.read import DEFAULT_MAX_BYTES, read_file, read_record
 from publisher.result import Result
@@ -49,6 +50,9 @@ def build(
     data, label = _input(source, path, text, name, opts.max_bytes)
     record = read_record(data, label, opts.max_bytes)
     cleaned = clean_content(record.value.content, opts.skip_rules)
+    if not has_publishable_text(cleaned.value):
+        raise InputError("no content to publish: everything in the content section is debris "
+                         f"({', '.join(sorted({m.rule for m in cleaned.messages}))})", label)
     outline = parse_outline(record.value.outline)
     assembled = assemble(record.value, cleaned.value, outline, draft=opts.draft)
     tabled = resolve_tables(assembled.value)

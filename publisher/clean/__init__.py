@@ -14,18 +14,22 @@ from publisher.clean.chatter import strip_chatter
 from publisher.clean.fences import close_unterminated_fences
 from publisher.clean.headings import strip_junk_headings
 from publisher.clean.leakage import strip_prompt_leakage
+from publisher.clean.machinery import strip_machinery
+from publisher.clean.markup import read_markup
 from publisher.clean.reflists import strip_invented_references
 from publisher.clean.repetition import strip_repetition
 from publisher.clean.tags import split_generations
 from publisher.clean.truncation import cut_truncated_ending
 from publisher.errors import UsageError
-from publisher.markdown.lexer import Lines
+from publisher.markdown.lexer import Lines, heading
 from publisher.model import Message
 from publisher.result import Result
 from publisher.source import SourceLine
 
 # name -> rule, in the order they run on every generation
 RULES: list[tuple[str, Rule]] = [
+    ("machinery", strip_machinery),
+    ("markup", read_markup),
     ("unterminated-fence", close_unterminated_fences),
     ("prompt-leakage", strip_prompt_leakage),
     ("assistant-chatter", strip_chatter),
@@ -64,6 +68,12 @@ def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Resul
         if any(ln.text.strip() for ln in gen):
             out.append(_trim_blank_lines(gen))
     return Result(out, messages)
+
+
+def has_publishable_text(generations: list[Lines]) -> bool:
+    """Whether cleaned content holds any text besides headings: a record without it has
+    nothing to publish and is refused like an empty file."""
+    return any(ln.text.strip() and heading(ln.text) is None for gen in generations for ln in gen)
 
 
 def _run_chain(gen: Lines, disabled: frozenset[str]) -> tuple[Lines, list[Message]]:

@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from publisher.formats import FORMATS
-from publisher.model import Document, document_from_dict
+from publisher.model import Document
 from publisher.pipeline import BuildOptions, build_document
 from publisher.render import RenderOptions, render
+from publisher.schema import document_from_dict
 
 Builder = Callable[..., Document]  # build_document(source, name=..., options=...)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from publisher.model import Document, document_from_dict
+from publisher.model import Document
+from publisher.schema import document_from_dict
 from publisher.service.report import GROUPS, group_report, lines_label
 from publisher.service.store import Draft
 
