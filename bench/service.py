@@ -46,14 +46,29 @@ def write_records(folder: Path, n: int, seed: int, max_kb: int) -> list[Path]:
     return paths
 
 
-def cli_run(paths: list[Path], out: Path) -> float:
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its live children (the service and its conversion processes)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return process_cpu(pid) + sum(process_cpu(int(c)) for c in children)
+
+
+def cli_run(paths: list[Path], out: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of `publish FILES --to json -j 1`."""
+    before = os.times()
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "publisher", *map(str, paths), "--to", "json", "-o", str(out),
                            "-j", "1", "-q"], cwd=servers.ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    after = os.times()
     if done.returncode not in (0, 3):
         raise RuntimeError(f"publish -j 1 failed: {done.stderr[-500:]}")
-    return elapsed
+    return elapsed, (after.children_user + after.children_system) - (before.children_user + before.children_system)
 
 
 async def api_run(base: str, paths: list[Path]) -> tuple[float, dict[int, int]]:
@@ -77,21 +92,24 @@ async def api_run(base: str, paths: list[Path]) -> tuple[float, dict[int, int]]:
 
 def p6(n: int, work: Path) -> dict[str, float]:
     paths = write_records(work / "p6", n, seed=6, max_kb=200)
-    cli_seconds = cli_run(paths, work / "p6-out")
+    cli_seconds, cli_cpu = cli_run(paths, work / "p6-out")
     port = servers.free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PUBLISHER_")}
     node = servers.web_node(port, env, work, "--queue", str(n))
     try:
         base = f"http://127.0.0.1:{port}"
         asyncio.run(api_run(base, paths[:4]))  # both worker processes warm, as in a running service
+        assert node.process is not None
+        cpu_before = tree_cpu(node.process.pid)
         api_seconds, statuses = asyncio.run(api_run(base, paths))
+        api_cpu = tree_cpu(node.process.pid) - cpu_before
     finally:
         node.stop()
     if set(statuses) - {201, 422}:
         raise RuntimeError(f"unexpected answers: {statuses}")
     cli_rate, api_rate = 60 * n / cli_seconds, 60 * n / api_seconds
     return {"records": n, "cli_seconds": cli_seconds, "api_seconds": api_seconds, "cli_per_min": cli_rate,
-            "api_per_min": api_rate, "ratio": api_rate / cli_rate}
+            "api_per_min": api_rate, "ratio": api_rate / cli_rate, "cli_cpu": cli_cpu, "api_cpu": api_cpu}
 
 
 def scale(n: int, concurrencies: list[int], work: Path) -> list[dict[str, float]]:
@@ -134,7 +152,7 @@ def wait_done(base: str, batch_id: str) -> dict[str, int]:
     while time.monotonic() < deadline:
         body = httpx.get(f"{base}/api/v1/batches/{batch_id}", timeout=30).json()
         if body["done"] + body["failed"] == body["total"]:
-            return body  # type: ignore[no-any-return]
+            return body
         time.sleep(0.25)
     raise TimeoutError(f"batch {batch_id} did not finish in {BATCH_TIMEOUT:g} s")
 
@@ -157,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
             print("\n| P6 | records | `publish -j 1` | API (embedded, 4 clients) | ratio | target |\n|---|---|---|---|---|---|")
             print(f"| conversions/min | {r['records']:.0f} | {r['cli_per_min']:.0f} ({r['cli_seconds']:.1f} s) | "
                   f"{r['api_per_min']:.0f} ({r['api_seconds']:.1f} s) | {r['ratio']:.2f}x | >= 1.8x: {verdict} |")
+            print(f"\nCPU seconds: `publish -j 1` {r['cli_cpu']:.1f}, the service with its conversion processes "
+                  f"{r['api_cpu']:.1f}: when the ratio misses, compare these with the load average (other "
+                  "work on the machine takes the cores the service would use).")
         if args.only in (None, "scale"):
             rows = scale(16 if args.quick else 60, [1, 2, 4], work)
             print("\n| Celery worker processes | records (docx+html) | seconds | conversions/min | speed-up over 1 |"

@@ -2,16 +2,16 @@
 
     /healthz  the process is up (no dependency is asked)
     /readyz   the database (and the broker, when one is configured) answer: 200, else 503
-    /docs     Swagger UI, from the assets of the swagger-ui-bundle package (no CDN)
+    /docs     Swagger UI, from the assets of the swagger-ui-py package (no CDN)
     /signin   the form that turns the API token into a session cookie for the pages
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+from pathlib import Path
 from typing import TYPE_CHECKING
-
-import swagger_ui_bundle
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import RedirectResponse, Response
@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from publisher.service.app import Service
     from publisher.service.store import DraftStore
 
-DOCS_ASSETS = swagger_ui_bundle.swagger_ui_path
+def _docs_assets() -> Path:
+    """Swagger UI 5 (OpenAPI 3.1, which FastAPI writes) as shipped in the swagger-ui-py package;
+    located, not imported (its module pulls in web-framework glue we do not use)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    assert spec is not None and spec.submodule_search_locations, "swagger-ui-py is a dependency"
+    return Path(list(spec.submodule_search_locations)[0]) / "static"
+
+
+DOCS_ASSETS = _docs_assets()
 READY_TIMEOUT = 3.0  # seconds each dependency gets to answer /readyz
 
 
