@@ -68,7 +68,7 @@ def _zip(data: bytes, archive: str, max_member: int, max_total: int) -> list[tup
         total = 0
         for info in z.infolist():
             mode = info.external_attr >> 16
-            regular = not info.is_dir() and (mode == 0 or stat.S_ISREG(mode))
+            regular = not info.is_dir() and stat.S_IFMT(mode) in (0, stat.S_IFREG)  # 0: no type recorded
             if _check(info.filename, archive, info.file_size, regular, names, total, max_member, max_total):
                 members.append(info)
                 total += info.file_size
