@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-rule", action="append", default=[], metavar="RULE",
                    help="do not run this cleaning rule (e.g. repetition); may be repeated")
     p.add_argument("--font-dir", action="append", default=[], metavar="DIR", help="pdf: extra font folder")
+    p.add_argument("--templates", metavar="DIR",
+                   help="a copy of the templates/ folder (reference.docx, html/, pdf/) to restyle every output")
+    p.add_argument("--report-in-html", action="store_true",
+                   help="html: end the standalone page with the processing report")
+    p.add_argument("--pandoc-citations", action="store_true",
+                   help="md: pandoc citations [@ref-N], with the csl bibliography written beside it")
     p.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB",
                    help=f"refuse records larger than this (default: {DEFAULT_MAX_MB})")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -111,11 +117,17 @@ def _run(args: argparse.Namespace) -> int:
     build = BuildOptions(max_bytes=int(args.max_size * 1048576), draft=args.draft,
                          include_uncited=args.include_uncited, skip_rules=frozenset(args.skip_rule))
     render = RenderOptions(toc=args.toc, fragment=args.fragment, draft=args.draft,
-                           font_dirs=tuple(Path(d) for d in args.font_dir))
+                           font_dirs=tuple(Path(d) for d in args.font_dir),
+                           templates=Path(args.templates) if args.templates else None,
+                           report_in_html=args.report_in_html, pandoc_citations=args.pandoc_citations)
     try:
         if args.files.count("-") > 1:
             raise UsageError("standard input can be read only once", "-")
         formats = parse_formats(args.to)
+        if args.pandoc_citations and "md" in formats and "csl" not in formats:
+            formats.append("csl")  # the bibliography the markdown names
+        if args.templates and not Path(args.templates).is_dir():
+            raise UsageError(f"not a folder: {args.templates}", "--templates")
         unknown = sorted(build.skip_rules - set(RULE_NAMES))
         if unknown:
             raise UsageError(f"unknown cleaning rule {', '.join(unknown)} (rules: {', '.join(RULE_NAMES)})", "--skip-rule")

@@ -5,7 +5,8 @@ Cleaning rules and assembly ask these functions, never their own patterns, so th
 one stage takes for a table row or a fence is one for the next. The shapes follow
 CommonMark where markdown-it-py (which assembly uses inside a block) reads them the same
 way, and add what broken LLM markdown needs: pipe rows without a separator, unterminated
-fences (see `scan_fence`), captions in any numbering style.
+fences (see `scan_fence`); the numbering shapes (heading number prefixes, captions in any
+numbering style, pointers to tables) live in `publisher.markdown.numbering`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import re
 from bisect import bisect_right
 
 from publisher.markdown.notation import ANY_MARKER_RE
+from publisher.markdown.numbering import CAPTION_LINE_RE, parse_caption, strip_numbering
 from publisher.source import SourceLine
 from publisher.text import CLOSERS, SENTENCE_END
 
 __all__ = [
     "CAPTION_LINE_RE", "CITE_RE", "CLOSERS", "FENCE_RE", "HEADING_RE", "LIST_RE", "SENTENCE_END",
-    "Lines", "fenced", "heading", "is_blank", "is_table_row", "paragraphs", "plain", "scan_fence",
+    "Lines", "fenced", "heading", "is_blank", "is_table_row", "paragraphs", "parse_caption", "plain", "scan_fence",
+    "strip_numbering",
 ]
 
 Lines = list[SourceLine]
@@ -34,14 +37,6 @@ LIST_RE = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)、]|[（(]\d{1,3}[)）])\s+"
 _TABLE_ROW_RE = re.compile(r"^\s*[|｜]|(?<!\\)[|｜].*(?<!\\)[|｜]")
 # Citation markers of every notation, for where a rule must see text without them.
 CITE_RE = ANY_MARKER_RE
-# A caption line: "表1 标题", "表X 表格：标题", "Table 2: Title" (the number is replaced later).
-CAPTION_LINE_RE = re.compile(
-    r"^[*_]*\s*(?:表\s*(?P<zh>\d+|[xXＸ])|Table\s*(?P<en>\d+|[xX]))(?:\s*[:：.．]\s*|\s+)"
-    # the title ends at its last character that is not a space or emphasis mark; a lazy
-    # title before a [*_\s]* tail would rescan the tail at every character (quadratic)
-    r"(?:表格\s*[:：]\s*|table\s*[:：]\s*)?(?P<title>\S(?:.*[^\s*_])?)[\s*_]*$",
-    re.I,
-)
 
 
 def heading(text: str) -> tuple[int, str] | None:

@@ -55,6 +55,10 @@ RULES: dict[str, tuple[str, str]] = {
     "reference-heading": ("citations", "A reference heading with chapters after it (not the supplied list)"),
     "encoding": ("other", "The file was not UTF-8; it was read in the encoding its bytes show"),
     "end-marker": ("other", "An end-of-conversation marker before the end, or text after it"),
+    # what a writer could not carry into its format (publisher/render/notes.py)
+    "unsafe-link": ("other", "Links to something other than a web page or e-mail address, kept as plain text"),
+    "illegal-character": ("other", "Invisible control characters that a format cannot hold, left out of it"),
+    "unknown-code-language": ("other", "Code in a language no highlighter knows, shown as plain code"),
 }
 
 
