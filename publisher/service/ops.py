@@ -12,6 +12,7 @@ import asyncio
 import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import RedirectResponse, Response
