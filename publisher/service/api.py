@@ -128,8 +128,11 @@ def api_router(service: Service) -> APIRouter:
             data, name = await read_record(request, service.max_bytes)
             draft = await drafts.create(data, name, slot)
         log_event("upload converted", draft_id=draft.id, source=name)
-        body = {"id": draft.id, "document": json.loads(draft.document), "links": links(draft.id)}
-        return JSONResponse(body, 201, headers={"Location": f"{PREFIX}/{draft.id}"})
+        # the stored model is already JSON: spliced in, not parsed and written again
+        body = (f'{{"id": {json.dumps(draft.id)}, "document": {draft.document}, '
+                f'"links": {json.dumps(links(draft.id))}}}')
+        return Response(body.encode("utf-8"), 201, media_type="application/json",
+                        headers={"Location": f"{PREFIX}/{draft.id}"})
 
     @router.get("/{doc_id}.{fmt}", responses={200: {"content": {k.media_type.split(";")[0]: {}
                                                                for k in OUTPUTS.values()}},

@@ -39,7 +39,11 @@ JSON_MEDIA_TYPE = FORMATS["json"].media_type
 
 @dataclass(frozen=True)
 class Converted:
-    document: Document
+    """What crosses back from the conversion process: plain data, no model (pickling the
+    model's object graph would cost both processes more than the JSON it is already in)."""
+
+    title: str
+    language: str
     document_json: str
     outputs: dict[str, bytes] = field(default_factory=dict)
 
@@ -52,7 +56,7 @@ def convert(data: bytes, source: str, max_bytes: int, kinds: Sequence[str] = (),
     document_json = render(doc, "json").value
     assert isinstance(document_json, bytes)
     outputs = {kind: _render(doc, kind, timeout) for kind in kinds}
-    return Converted(doc, document_json.decode("utf-8"), outputs)
+    return Converted(doc.title, doc.language, document_json.decode("utf-8"), outputs)
 
 
 def render_kind(document_json: str, kind: str, timeout: float = 120.0) -> bytes:

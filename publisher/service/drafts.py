@@ -67,7 +67,7 @@ class Drafts:
             return await self._wait(draft.id)
         converted = await self.pool.run(convert, data, source, self.max_bytes, tuple(kinds), self.timeout,
                                         self.builder, slot=slot)
-        return await self.db(self.store.add, converted.document, converted.document_json, source,
+        return await self.db(self.store.add, converted, converted.document_json, source,
                              converted.outputs)
 
     async def enqueue(self, data: bytes, source: str, kinds: Sequence[str] = ()) -> Draft:

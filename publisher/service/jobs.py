@@ -75,7 +75,7 @@ def finish_job(store: DraftStore, job: Job, outcome: Converted | str) -> None:
         kept = store.fail(job.id, outcome)
         log.info("conversion failed", extra={"draft_id": job.id, "reason": outcome})
     else:
-        kept = store.finish(job.id, outcome.document, outcome.document_json, outcome.outputs)
+        kept = store.finish(job.id, outcome, outcome.document_json, outcome.outputs)
         log.info("conversion done", extra={"draft_id": job.id, "stored": kept})
     draft = store.get(job.id)
     if draft is not None and draft.batch_id:

@@ -20,12 +20,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from publisher.model import Document
 from publisher.render.outputs import write_output
 from publisher.service import tables as t
 from publisher.service.config import database_url, redacted
@@ -45,6 +44,16 @@ SUFFIXES: dict[str, str] = {
 }
 
 __all__ = ["ID_RE", "SUFFIXES", "Batch", "Draft", "DraftStore", "Job", "StoreError", "is_valid_id", "new_id"]
+
+
+class Titled(Protocol):
+    """What the store keeps of a document beside its JSON: a Document, or a conversion's Converted."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -155,7 +164,7 @@ class DraftStore:
             db.execute(text("SELECT 1"))
 
     # ------------------------------------------------------------------ drafts
-    def add(self, doc: Document, document_json: str, source: str, outputs: Mapping[str, bytes] | None = None) -> Draft:
+    def add(self, doc: Titled, document_json: str, source: str, outputs: Mapping[str, bytes] | None = None) -> Draft:
         """A finished draft (converted in this request); its id is new."""
         draft = Draft(new_id(), doc.title, doc.language, source, now(), document_json)
         with self.engine.begin() as db:
@@ -217,7 +226,7 @@ class DraftStore:
         formats = tuple(f for f in row.formats.split(",") if f)
         return Job(draft_id, row.record or b"", row.source, formats)
 
-    def finish(self, draft_id: str, doc: Document, document_json: str, outputs: Mapping[str, bytes]) -> bool:
+    def finish(self, draft_id: str, doc: Titled, document_json: str, outputs: Mapping[str, bytes]) -> bool:
         """Store a job's result, once: False when the draft was finished or deleted meanwhile.
         A redone job stores the same bytes under the same keys."""
         with self.engine.begin() as db:

@@ -186,3 +186,17 @@ def test_an_old_data_folder_is_upgraded_in_place(tmp_path: Path, serve: Serve) -
     assert client.get(f"/api/v1/documents/{'B' * 22}").json() == {"title": "旧稿"}
     with sqlite3.connect(data / "drafts.sqlite3") as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("r0002",)
+
+
+def test_unfinished_drafts_are_converted_after_a_restart(tmp_path: Path, serve: Serve) -> None:
+    """Drafts queued when the server stopped (a batch cut short) are picked up on start."""
+    from publisher.service.store import DraftStore
+
+    store = DraftStore(tmp_path / "data")
+    batch_id, drafts = store.add_batch([(p.read_bytes(), p.name) for p in SAMPLES], ("md",), None)
+    store.claim(drafts[0].id)  # one was running when the server went away
+    store.engine.dispose()
+    client = serve()
+    final = wait_done(client, batch_id)
+    assert (final["done"], final["failed"]) == (2, 0)
+    assert client.get(f"/api/v1/documents/{drafts[0].id}.md").status_code == 200

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import re
 import signal
@@ -195,6 +196,12 @@ def test_a_cancelled_upload_logs_one_line(served: tuple[int, subprocess.Popen[by
     text = log.read_text()
     assert "Traceback" not in text and "ClientDisconnect" not in text
     assert text.count("client disconnected") == 1
+    # the service's own lines are JSON with the id they are about
+    draft_id = httpx.post(f"http://127.0.0.1:{port}{API}", content=SAMPLE.read_bytes(), timeout=60).json()["id"]
+    time.sleep(0.5)
+    events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert {"event": "upload converted", "draft_id": draft_id}.items() <= next(
+        e for e in events if e["event"] == "upload converted").items()
 
 
 def descendants(pid: int) -> set[int]:
