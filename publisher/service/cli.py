@@ -78,6 +78,7 @@ def serve_main(argv: list[str]) -> int:
 
     from publisher.service import logs, server
     from publisher.service.app import create_app
+    from publisher.service.config import database_url
     from publisher.service.store import StoreError
 
     logs.configure(args.log_level)
@@ -87,7 +88,8 @@ def serve_main(argv: list[str]) -> int:
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     try:
-        data.mkdir(parents=True, exist_ok=True)
+        if database_url(data).startswith("sqlite"):
+            data.mkdir(parents=True, exist_ok=True)
         app = create_app(data, os.environ.get(TOKEN_ENV) or None, max_bytes=int(args.max_size * 1048576),
                          workers=int(args.workers), queue=int(args.queue), timeout=args.timeout)
     except OSError as exc:
