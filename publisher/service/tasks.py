@@ -32,6 +32,7 @@ from celery import Celery, signals
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 from sqlalchemy.exc import SQLAlchemyError
 
+from publisher.errors import PublishError
 from publisher.pipeline import build_document
 from publisher.service.config import visibility_timeout
 from publisher.service.convert import render_kind
@@ -111,6 +112,8 @@ def _render_task(task: Any, draft_id: str, kind: str) -> None:
         _requeue(draft_id)
     except SoftTimeLimitExceeded:
         log.warning("render took too long", extra={"draft_id": draft_id, "kind": kind})
+    except PublishError as exc:  # the waiting web node answers 504 at its timeout
+        log.warning("render failed", extra={"draft_id": draft_id, "kind": kind, "reason": str(exc)})
 
 
 def _store_or_requeue() -> DraftStore:
