@@ -88,10 +88,10 @@ def _positive_int(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
-    if args_list[:1] == ["serve"]:
-        from publisher.service.cli import serve_main
+    if args_list[:1] in (["serve"], ["worker"], ["db"]):
+        from publisher.service.cli import ENTRANCES
 
-        return serve_main(args_list[1:])
+        return ENTRANCES[args_list[0]](args_list[1:])
     args = build_parser().parse_args(args_list)
     try:
         return _run(args)
