@@ -17,11 +17,12 @@ from publisher.assemble.blocks import parse_blocks
 from publisher.assemble.outline import (
     Outline,
     normalise,
+    number_label,
     similarity,
     split_keywords,
     strip_number,
 )
-from publisher.assemble.placing import by_number, by_number_and_place
+from publisher.assemble.placing import by_number, by_number_and_place, chapter_number
 from publisher.assemble.substance import has_real_content, what_it_holds
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
 from publisher.markdown.notation import Supplied
@@ -258,10 +259,12 @@ def _choose(
     for cand in unplaced:
         title = cand.title or ""
         severity: Severity = "info"
-        k, how = by_number(title, outline, filled), "by its number (the titles differ)"
+        own, label = number_label(title), chapter_number(title, cand.body)  # label: own, else its sub-sections'
+        k, how = by_number(own, title, outline, filled), "by its number (the titles differ)"
         if k < 0 and has_real_content(cand.body):
-            k, severity = by_number_and_place(title, position[id(cand)], outline, filled, placed), "warning"
-            how = "by its number and its place between the chapters around it; the titles differ, check it"
+            k, severity = by_number_and_place(label, position[id(cand)], outline, filled, placed), "warning"
+            number = "its number" if own else f"the number {label} of its sub-sections"
+            how = f"by {number} and its place between the chapters around it; the titles differ, check it"
         if k >= 0:
             filled.add(k)
             placed = sorted(placed + [(position[id(cand)], k)])

@@ -1,26 +1,53 @@
 """Placing a content chapter that no outline title names: by its number, then by its place.
 
+The NUMBER of a content chapter is the number of its heading ("4. …", "Chapter 4", "第四章");
+a heading without one takes the number its sub-sections carry: when every numbered
+sub-section heading under it has a multi-level number (`4.1`, `4.2.3`, `§ 4.1`) and they all
+start with the same chapter number, that is its number (`## When Expectations Fail` over
+`### 4.1 …` and `### 4.2 …` is chapter 4). Single-level or bracketed sub-section numbers
+(`1.`, `（一）`, `(a)`) count within the chapter only and say nothing; sub-sections that
+disagree (`4.1`, `5.2`) say nothing either.
+
 A chapter written under another wording than its outline title is still that chapter when
-- it carries the number of an outline chapter that has no written version and its title is
-  at least loosely similar (`by_number`); or
-- it carries that number, exactly one unwritten outline chapter has it, and it stands between
-  the chapters placed before and after it in content order (`by_number_and_place`: the
-  titles may differ entirely; this placement is reported as a warning to check).
+- its heading carries the number of an outline chapter that has no written version and its
+  title is at least loosely similar (`by_number`); or
+- its number (its heading's or its sub-sections') is that of exactly one unwritten outline
+  chapter, and it stands between the chapters placed before and after it in content order
+  (`by_number_and_place`: the titles may differ entirely; this placement is reported as a
+  warning to check). A number read from sub-sections places a chapter only with its place.
 Anything else is off-outline material (dropped and reported by the caller).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from publisher.assemble.outline import Outline, number_label, similarity
+from publisher.markdown.lexer import heading
+from publisher.source import SourceLine
 
 NUMBER_MATCH_THRESHOLD = 0.3
+# a multi-level number at the start of a sub-section title: its first level is the chapter's
+_SUBSECTION_NUMBER_RE = re.compile(r"^[*_\s]*+(?:(?i:section|sec\.)\s++|§\s*+)?([1-9]\d?)[.．]\d{1,3}(?![\d%])")
 
 
-def by_number(title: str, outline: Outline, filled: set[int]) -> int:
-    """An unwritten outline chapter with the same number and a loosely similar title, or -1."""
+def chapter_number(title: str, body: list[SourceLine]) -> str:
+    """The number of a content chapter: its heading's, else the one its sub-sections share."""
     label = number_label(title)
+    if label:
+        return label
+    found: set[str] = set()
+    for ln in body:
+        h = heading(ln.text)
+        m = _SUBSECTION_NUMBER_RE.match(h[1]) if h else None
+        if h and m and number_label(h[1]) == m.group(1):  # a quantity ("1.5倍") is no number
+            found.add(m.group(1))
+    return found.pop() if len(found) == 1 else ""
+
+
+def by_number(label: str, title: str, outline: Outline, filled: set[int]) -> int:
+    """An unwritten outline chapter with the number `label` and a loosely similar title, or -1."""
     if not label:
         return -1
     free = [k for k, e in enumerate(outline.chapters) if e.label == label and k not in filled]
@@ -29,12 +56,11 @@ def by_number(title: str, outline: Outline, filled: set[int]) -> int:
     return best[1] if best[0] >= NUMBER_MATCH_THRESHOLD else -1
 
 
-def by_number_and_place(title: str, position: int, outline: Outline, filled: set[int],
+def by_number_and_place(label: str, position: int, outline: Outline, filled: set[int],
                         placed: list[tuple[int, int]]) -> int:
-    """The one unwritten outline chapter with this number, when the chapter's content position
-    lies between the placed chapters around it; else -1. `placed`: (content position, outline
-    index) of the chapters already placed, sorted by position."""
-    label = number_label(title)
+    """The one unwritten outline chapter with the number `label`, when the chapter's content
+    position lies between the placed chapters around it; else -1. `placed`: (content
+    position, outline index) of the chapters already placed, sorted by position."""
     free = [k for k, e in enumerate(outline.chapters) if label and e.label == label and k not in filled]
     if len(free) != 1:
         return -1

@@ -102,6 +102,10 @@ _REVISE_EN = (r"expand|revise|shorten|add|adjust|rewrite|provide|tailor|elaborat
               r"convert|translate|generate|draft|write|extend|condense|update|modify|produce|prepare|assist")
 _TEXT_NOUN_EN = r"chapter|section|draft|text|response|answer|version|paragraph|part|output|content|revision|rewrite"
 _WRITE_ZH = r"撰写|写作|写成|生成|改写|润色|扩写|续写|删去|删除了|删减了|精简了|重写|编写|起草"
+# what may stand around a marker line: rules, dashes, emphasis, and one pair of brackets
+_DECOR = r"[\s\-—–~～=*_·•.…:：|#]*+"
+_OPEN = r"[（(\[【〔［<《]?"
+_CLOSE = r"[)）\]】〕］>》]?"
 
 WORDING: tuple[Feature, ...] = (
     Feature("second-person", 1, _has(r"[你您]|\byou(?:r|rs|rself)?\b"),
@@ -138,7 +142,7 @@ WORDING: tuple[Feature, ...] = (
         rf"^(?:以下|下面|如下|接下来)(?:是|为|即为|给出|提供|呈现)[^。！？]{{0,30}}?"
         rf"(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|一章|一节|完整|修改后|改写后|润色后|续写|扩写|撰写|生成|您|你|要求|所需|最终版|新版|版本|草稿|初稿|稿件|全文)"
         rf"|(?:接下来|下面|现在|随后)(?:我|我们)?(?:将|会|来|就)?(?:为您|为你)?(?:继续)?(?:{_WRITE_ZH}|输出)"
-        rf"|^(?:here|below)(?:'s|’s| is| are)\b[^.!?:]{{0,60}}?\b(?:{_TEXT_NOUN_EN})s?\b"
+        rf"|^(?:here|below)(?:'s|’s| is| are)\b[^.!?:]{{0,60}}?\b(?:{_TEXT_NOUN_EN}|abstract|introduction|conclusion)s?\b"
         r"|^(?:the following|what follows) (?:is|are) (?:the|a|an|your) (?:revised|requested|rewritten|updated|expanded|"
         r"complete|full|final|new|continued)\b"),
         "announces the text that follows as a product delivered (以下是第三章的完整内容 / Here is the revised section)"),
@@ -183,15 +187,62 @@ WORDING: tuple[Feature, ...] = (
         r"|^[（(\[【〔]?\s*(?:接上文|接上一?(?:部分|节|章|段)|续上文|紧接上文)(?:继续|内容)?\s*[)）\]】〕]?\s*[。.…:：]?$"
         r"|(?:下面|接下来|现在|随后)(?:我)?(?:将|会|来)?(?:继续|接着)(?:撰写|写|生成|输出|完成|编写|给出)"),
         "marks a continuation of the text: （续）, 接上文, (continued), 下面继续撰写…"),
+    Feature("resumes-output", 4, _short_and(
+        rf"^{_DECOR}{_OPEN}{_DECOR}(?:接续|续接|接着|继续|续写|承接|紧接|接|续)"
+        r"(?:上一?(?:段|部分|节|章|次|轮|条|页)|上文|前文|前面|上次|之前|此前|中断处|断点)?的?"
+        r"(?:输出|内容|回答|回复|生成|文本|文字|写作|撰写|部分|段落)?(?:继续|内容|输出|撰写|写作)?"
+        rf"{_DECOR}{_CLOSE}{_DECOR}$"
+        rf"|^{_DECOR}{_OPEN}{_DECOR}(?:resum\w*+|continu\w*+|pick(?:ing|ed|s)? up|carry(?:ing)? on|restart\w*+)\b[^.!?]{{0,50}}?"
+        r"\b(?:draft|output|response|answer|generation|where (?:it|i|we|this|the \w+) (?:left off|stopped|was cut off|broke off|"
+        r"ended|paused)|(?:was |got )?cut off|truncat\w*+|interrupt\w*+|from (?:above|before|the previous|my previous|the last)"
+        r"|previous (?:output|response|answer|part|message|section|chapter)|rest of the (?:draft|text|chapter|section|review))"
+        rf"\b[^.!?]{{0,40}}?{_DECOR}{_CLOSE}{_DECOR}$", 80),
+        "marks where the output resumes, alone in any decoration (—— 接续上一段输出 ——, [Resuming the draft where it was cut off])"),
+    Feature("locates-text", 3, _has(
+        rf"^{_OPEN}(?:以上|上文|上述|前文|前面)(?:部分|内容|文字)?(?:即|就|便)?(?:为|是|即为|就是)"
+        rf"(?:全文|本文|本章|本节|正文|第[{_ZH_NUM}]{{1,3}}[章节部分])?的?(?:全部|完整|结论|引言|总结|讨论|主体|核心)?"
+        rf"(?:内容|部分|章节)?了?[。.!！]?{_CLOSE}[。.]?$"
+        rf"|^{_OPEN}(?:本章|本节|全文|正文|本文|本部分|第[{_ZH_NUM}]{{1,3}}[章节部分])(?:内容)?(?:完|结束|完毕|到此结束|至此结束|至此完毕)了?"
+        rf"[。.!！]?{_CLOSE}[。.]?$"
+        rf"|^(?:至此|到此)[，,]?[^。！？]{{0,8}}?(?:全文|本章|本节|第[{_ZH_NUM}]{{1,3}}[章节部分])[^。！？]{{0,6}}?(?:结束|完毕|写完)"
+        rf"|^(?:this|that) (?:concludes|completes|ends) (?:the |this |my )?(?:{_TEXT_NOUN_EN}|review|article)\b"
+        rf"|^(?:the )?above (?:is|was|constitutes|completes) (?:the )?(?:full |complete |entire |whole |final )?(?:{_TEXT_NOUN_EN})\b"),
+        "says where the text stands instead of the topic (以上为第三章全部内容 / 本节完 / This concludes the chapter)"),
+    Feature("writer-edits", 3, _has(
+        r"我(?:已|已经|也|还|特意|均|都|同样|仅|只|并|并未|未|没有)?(?:保留|保持|沿用|删除|删去|去掉|添加|增加|补充|插入|省略|使用|采用|遵循|"
+        r"按照|依照|引用|合并|调整|修改|改写|重写|润色|精简|压缩|扩充|扩写|更正|修正|统一|整理|规范|标注|重新编号|编号)了?[^。！？]{0,20}?"
+        r"(?:引用|文献|标注|编号|格式|章节|段落|标题|篇幅|字数|措辞|表述|结构|表格|大纲|来源|资料)"
+        r"|\bi(?:'ve|’ve| have|'d|’d| had)?\s++(?:also |now |deliberately |carefully |simply |just |only |not )?(?:kept|preserved|"
+        r"retained|left|maintained|added|removed|deleted|inserted|omitted|dropped|used|followed|formatted|renumbered|numbered|"
+        r"merged|trimmed|cut|expanded|shortened|condensed|rewritten|rewrote|revised|edited|fixed|corrected|adjusted|changed|"
+        r"updated|polished|translated|ensured|made sure|avoided|included|cited|changed)\b[^.!?]{0,40}?\b(?:citations?|references?|"
+        r"sources|numbering|numbers|headings?|markers?|brackets|format(?:ting)?|wording|length|word count|drafts?|version|"
+        r"outline|style|bibliography|footnotes|reference list|structure|tables?|sections?|chapters?|paragraphs?)\b"),
+        "the writer as I reporting what it did to the text (I've kept the citations as supplied / 我保留了原有的引用编号)"),
+    Feature("awaits-input", 3, _has(
+        r"\b(?:will|can|shall|'ll|would) (?:be )?(?:write|written|complete|completed|draft|drafted|finish|finished|add|added|"
+        r"fill(?:ed)? in|expand(?:ed)?|provided?)\b[^.!?]{0,60}?\b(?:once|when|after|as soon as|if|until) you(?:'ve| have)? "
+        r"(?:send|provide|share|upload|supply|confirm|give|attach|paste|sent|provided|shared|uploaded|supplied|confirmed)\b"
+        r"|\b(?:once|when|after|as soon as) you (?:send|provide|share|upload|supply|paste|attach)\b[^.!?]{0,60}?\bi(?:'ll| will| can)\b"
+        r"|(?:待|等|在|一旦|收到|拿到)(?:您|你)[^。！？]{0,15}?(?:提供|发送|上传|补充|确认|给出|发来|提交)[^。！？]{0,20}?(?:后|之后|以后)"
+        r"[^。！？]{0,15}?(?:撰写|补写|补充|完成|写|续写|生成|编写|展开)"),
+        "puts the writing off until the requester sends something (will be written once you send the sources / 待您提供资料后再撰写)"),
     Feature("continues-from", 3, _has(
         r"^(?:continuing (?:from|with|on from)|continued from|picking up (?:from|where))"
         r"|^(?:接上文|接上一?(?:部分|节|章|段)|续上文)(?:继续|内容)?\s*[，,:：。]"),
         "opens by continuing from the previous output (Continuing from above, …)"),
     Feature("placeholder", 4, _short_and(
-        r"(?<![有尚仍亟])待(?:补充|完善|续写|撰写|填写|添加)|(?:内容|本章|本节|此处|该节|该章)(?:暂缺|暂无|略|省略)|^[（(\[【]?\s*(?:略|此处略|内容略)\s*[)）\]】]?$"
-        r"|\btbd\b|\btodo\b|\bplaceholder\b|\bcoming soon\b|\blorem ipsum\b|\[insert [^\]]{0,40}\]"
-        r"|\b(?:this|the) (?:chapter|section|part|content|text) (?:will be|is to be|remains to be|is yet to be) "
-        r"(?:completed|written|added|expanded|provided|filled)\b|^\(?to be (?:completed|added|written)\)?\.?$", 120),
+        r"(?<![有尚仍亟])待(?:后续|日后|稍后|之后|进一步)?(?:补充|完善|续写|撰写|填写|添加|补写|编写|补全|生成|写作)"
+        r"|(?:内容|本章|本节|此处|该节|该章|此节|此章|本部分|该部分)(?:暂缺|暂无|略|省略|空缺|缺失|待定|未完成|尚未(?:撰写|完成|生成|编写))"
+        r"|^[（(\[【]?\s*(?:略|此处略|内容略)\s*[)）\]】]?$|敬请期待|正在(?:撰写|编写|生成)中"
+        r"|\btbd\b|\btba\b|\btodo\b|\bplaceholder\b|\bcoming soon\b|\blorem ipsum\b|\[insert [^\]]{0,40}\]|\bto be filled in\b"
+        r"|\bawaiting (?:sources|input|content|material|references|your)\b"
+        rf"|^{_OPEN}(?:this |the )?(?:chapter|section|subsection|part|content|text)(?: of (?:the|this) (?:review|article|paper|chapter|report))?"
+        r"\s*+(?:is |are |will |remains |still |[-—–:：,]\s*+)*+(?:pending|forthcoming|to follow|coming soon|not yet (?:written|available|"
+        r"drafted|complete)|under construction|in preparation|(?:to )?be (?:filled in|written|completed|added|provided|drafted|expanded|"
+        r"supplied|inserted|done|continued)|(?:is |remains |yet )?to be (?:completed|written|added|expanded|provided|filled))\b"
+        rf"|^{_DECOR}{_OPEN}{_DECOR}(?:pending|forthcoming|to follow|to be (?:filled in|written|completed|added|provided|drafted|continued)"
+        rf"(?: later| soon)?|coming soon|under construction|work in progress)\W*+$", 120),
         "a placeholder note instead of text (（待补充） / TBD / this section will be completed later)"),
     Feature("apologises", 2, _has(r"抱歉|对不起|\bsorry\b|\bapologi[sz]e\b|\bmy apologies\b"),
             "apologises to the requester"),

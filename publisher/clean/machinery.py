@@ -11,19 +11,30 @@ Three kinds, each removed whole with anything inside it, each reported:
   it: to the token that ends it, or to the end of its paragraph. The model's own turn
   (`<|im_start|>assistant`) loses only its tokens: what follows is the article.
 - **Role labels**: a conversation role (Assistant, User, Human, System, AI, Bot, 助手, 用户,
-  系统 …) with a colon leading a line. Alone on its line it goes anywhere. With text, it goes
-  at the edge of a generation (before its first heading, or in its last paragraph): a user's
-  or system's turn goes whole; the model's own label goes and its text stays for the other
-  rules to judge. Inside a chapter a labelled line is kept (an article about chatbots may
-  quote a dialogue).
-- **Tool calls**: a tool-call element with whatever it holds (`<tool_call>…</tool_call>`,
-  `<function_call>`, `<tool_use>`, `<invoke …>`, `<tool_response>`), and a JSON object shaped
-  as a call (`{"name": …, "arguments": …}`, `"tool_calls"`, `"function_call"`) standing outside
-  a code fence, or in a fence at the edge of a generation or right after a role label; a
-  labelled line right before a call is the call's turn and goes with it.
+  系统 …) with a colon leading a line. Alone on its line it goes anywhere. A run of labelled
+  turns with text (adjacent lines, or paragraphs, each led by a label) is an exchange with the
+  machinery, wherever it stands, when one of its turns is addressed to the machinery
+  (`calls.py`: a request to write, a reply about the text) and the author did not introduce
+  it as a quotation: then the user's and system's turns go whole, and the model's own turns
+  lose their label, their text left for the chatter rule. Otherwise a turn at the edge of a
+  generation (before its first heading, or leading its last paragraph) loses its label and
+  its text is left for the other rules to judge, except a user's or system's turn before the
+  first heading, which goes whole; inside a chapter a labelled line is kept (an article about
+  chatbots may quote a dialogue).
+- **Tool calls** (`calls.py` defines the shapes): a tool-call element with whatever it holds
+  (`<tool_call>…</tool_call>`, `<function_call>`, `<tool_use>`, `<invoke …>`,
+  `<tool_response>`); a JSON value shaped as a call (an operation and its arguments, under
+  any of the usual key names), bare or alone in a code fence; a tool-use transcript (Thought /
+  Action / Action Input / Observation, 工具调用 / 观察 …) with its arguments and results. They
+  go wherever they stand unless the author introduces them as an example (the line before
+  ends with a colon or says "for example", "如下" …) inside a chapter; at the edge of a
+  generation or right after a role label they go even then. A labelled line right before a
+  call is the call's turn and goes with it.
 
-Near-misses, kept: "the assistant" or "用户" as words in prose; a JSON example in a closed
-code block inside a chapter; `<s>` pairs used for strikethrough on one line; `[NOTE]`.
+Near-misses, kept: "the assistant" or "用户" as words in prose; a call, a transcript or a
+dialogue the author introduces as an example; JSON data that is no call; a labelled line
+about the topic ("Action: governments should…", "用户：指注册的自然人"); `<s>` pairs used for
+strikethrough on one line; `[NOTE]`.
 """
 
 from __future__ import annotations
@@ -31,7 +42,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from publisher.markdown.lexer import FENCE_RE, Lines, fenced, heading, paragraphs
+from publisher.clean.calls import addresses_machinery, introduces, is_call_json, is_transcript, step
+from publisher.markdown.lexer import FENCE_RE, LIST_RE, Lines, fenced, heading, paragraphs
 from publisher.markdown.reasoning import code_spans
 from publisher.model import Message
 from publisher.result import message
@@ -63,14 +75,13 @@ _STRIKE_RE = re.compile(r"<s>[^<>]*</s>")
 LABEL_RE = re.compile(rf"^\s*[*_]*(?P<role>{_ROLE})[*_]*\s*[:：]\s*[*_]*(?P<rest>.*)$", re.I)
 _CALL_TAG_RE = re.compile(
     r"<\s*(?P<name>[A-Za-z_]*(?:tool|function|invoke)[A-Za-z_]*)(?:[\s=][^<>]*)?>", re.I)
-_CALL_KEYS_RE = re.compile(r'"(?:name|tool|function|tool_name)"\s*:\s*"[^"]*"\s*,\s*"(?:arguments|parameters|args|input)"\s*:'
-                           r'|"(?:tool_calls|function_call|tool_call)"\s*:')
 
 
 @dataclass
 class _Gone:
     lines: Lines
     what: str
+    removed: str | None = None  # the whole text taken out, when lines went whole
 
 
 def strip_machinery(lines: Lines) -> tuple[Lines, list[Message]]:
@@ -79,7 +90,7 @@ def strip_machinery(lines: Lines) -> tuple[Lines, list[Message]]:
     keep = [True] * len(lines)
     texts = [ln.text for ln in lines]
     gone: list[_Gone] = []
-    i = 0
+    i = judged_to = 0  # judged_to: one past the last run of transcript steps judged (each judged once)
     while i < len(lines):
         if in_fence[i] and not _fenced_call(lines, i, edge, in_fence, keep, gone):
             i += 1
@@ -99,13 +110,19 @@ def strip_machinery(lines: Lines) -> tuple[Lines, list[Message]]:
                 continue
         if text.lstrip().startswith(("{", "[")):
             end = _json_end(lines, i)
-            if end is not None and _CALL_KEYS_RE.search(" ".join(ln.text for ln in lines[i:end])):
+            if end is not None and is_call_json("\n".join(ln.text for ln in lines[i:end])) \
+                    and (edge[i] or not _introduced(lines, i, keep)):
                 i = _json_call(lines, i, end, keep, gone)
+                continue
+        if i >= judged_to and step(text) is not None:
+            judged_to, dropped = _transcript(lines, i, edge, in_fence, keep, gone)
+            if dropped:
+                i = judged_to
                 continue
         i += 1
     _labels(lines, texts, keep, edge, in_fence, gone)
     out = [SourceLine(ln.no, texts[k]) if texts[k] != ln.text else ln for k, ln in enumerate(lines) if keep[k]]
-    return out, [message(RULE, "info", g.lines, g.what) for g in gone]
+    return out, [message(RULE, "info", g.lines, g.what, g.removed) for g in gone]
 
 
 def _edges(lines: Lines) -> list[int]:
@@ -125,7 +142,7 @@ def _edges(lines: Lines) -> list[int]:
 def _drop(lines: Lines, keep: list[bool], a: int, b: int, gone: list[_Gone], what: str) -> None:
     for k in range(a, b):
         keep[k] = False
-    gone.append(_Gone(lines[a:b], what))
+    gone.append(_Gone(lines[a:b], what, "\n".join(ln.text for ln in lines[a:b]).strip()))
 
 
 def _call_element(lines: Lines, i: int, keep: list[bool], gone: list[_Gone]) -> int | None:
@@ -173,17 +190,17 @@ def _json_call(lines: Lines, i: int, end: int, keep: list[bool], gone: list[_Gon
 
 
 def _fenced_call(lines: Lines, i: int, edge: list[int], in_fence: list[bool], keep: list[bool], gone: list[_Gone]) -> bool:
-    """A closed fence that opens at line i and holds a tool call, at the edge of a generation
-    or right after a role label: dropped with that label. Inside a chapter it is content."""
+    """A closed fence that opens at line i and holds a tool call: dropped (with the role label
+    right before it), unless the author introduces it as an example inside a chapter."""
     opener = FENCE_RE.match(lines[i].text) and (i == 0 or not in_fence[i - 1] or FENCE_RE.match(lines[i - 1].text))
     if not (opener and keep[i]):
         return False
     j = i + 1
     while j < len(lines) and not FENCE_RE.match(lines[j].text):
         j += 1
-    body = " ".join(ln.text for ln in lines[i + 1 : j])
+    body = "\n".join(ln.text for ln in lines[i + 1 : j])
     labelled = i > 0 and LABEL_RE.match(lines[i - 1].text) is not None
-    if not _CALL_KEYS_RE.search(body) or not (edge[i] or labelled):
+    if not is_call_json(body) or not (edge[i] or labelled or not _introduced(lines, i, keep)):
         return False
     start = i - 1 if labelled else i
     _drop(lines, keep, start, min(j + 1, len(lines)), gone, "tool call (JSON arguments in a code fence) removed")
@@ -206,6 +223,7 @@ def _tokens(lines: Lines, i: int, texts: list[str], keep: list[bool], gone: list
                     texts[i] = text[: m.start()]
                     _drop(lines, keep, i + 1, end, gone, f"a {role or 'user'} turn removed with its tokens")
                     gone[-1].lines = lines[i:end]
+                    gone[-1].removed = "\n".join([text[m.start():]] + [ln.text for ln in lines[i + 1 : end]]).strip()
                 else:
                     _drop(lines, keep, i, end, gone, f"a {role or 'user'} turn removed with its tokens")
                 return end
@@ -247,20 +265,108 @@ def _turn_end(lines: Lines, i: int, col: int) -> int:
                 len(lines))
 
 
+def _introduced(lines: Lines, i: int, keep: list[bool]) -> bool:
+    """The author's line before line i (blank lines skipped) introduces it as an example."""
+    k = i - 1
+    while k >= 0 and (not keep[k] or not lines[k].text.strip()):
+        k -= 1
+    return k >= 0 and LABEL_RE.match(lines[k].text) is None and introduces(lines[k].text)
+
+
+# lines that continue a transcript step: data, indented lines, list items, numbered hits
+_STEP_DATA_RE = re.compile(r"^(?:[ \t]|[{}\[\]\"]|\d{1,3}[.)、]\s)")
+
+
+def _transcript(lines: Lines, i: int, edge: list[int], in_fence: list[bool], keep: list[bool],
+                gone: list[_Gone]) -> tuple[int, bool]:
+    """The run of transcript steps that starts at line i: one past its end, and whether it
+    was a tool-use transcript (`calls.py`), dropped with its continuation lines."""
+    steps: list[tuple[str, str]] = []
+    j = end = i
+    while j < len(lines) and not in_fence[j]:
+        found = step(lines[j].text) if keep[j] else None
+        if found is None:
+            if lines[j].text.strip():
+                break
+            j += 1
+            continue
+        steps.append(found)
+        value_at = lines[j].text.find(found[1]) if found[1] else -1
+        j = (_json_end(lines, j, value_at) or j + 1) if found[1].startswith(("{", "[")) else j + 1
+        while j < len(lines) and lines[j].text.strip() and not in_fence[j] and step(lines[j].text) is None \
+                and (_STEP_DATA_RE.match(lines[j].text) or LIST_RE.match(lines[j].text)):
+            j += 1
+        end = j
+    if not is_transcript(steps) or (not edge[i] and _introduced(lines, i, keep)):
+        return max(end, i + 1), False
+    _drop(lines, keep, i, end, gone, "tool-use transcript removed with its calls and results")
+    return end, True
+
+
 def _labels(lines: Lines, texts: list[str], keep: list[bool], edge: list[int], in_fence: list[bool], gone: list[_Gone]) -> None:
     """Role labels leading a line (see the module's definition)."""
-    for k, ln in enumerate(lines):
-        if not keep[k] or in_fence[k]:
-            continue
-        m = LABEL_RE.match(texts[k])
+    turns: list[tuple[int, re.Match[str]]] = []
+    for k in range(len(lines)):
+        m = LABEL_RE.match(texts[k]) if keep[k] and not in_fence[k] else None
         if m is None:
             continue
-        role, rest = m.group("role").lower(), m.group("rest").strip().strip("*_").strip()
-        if not rest:
+        if not m.group("rest").strip().strip("*_").strip():
             _drop(lines, keep, k, k + 1, gone, f"role label “{m.group('role')}” removed")
-        elif edge[k] == 1 and role in FOREIGN_ROLES:
-            end = next((j for j in range(k + 1, len(lines)) if not lines[j].text.strip() or heading(lines[j].text)), len(lines))
-            _drop(lines, keep, k, end, gone, f"a {role} turn removed")
-        elif edge[k]:
+        else:
+            turns.append((k, m))
+    for run in _exchanges(lines, keep, turns):
+        if not _exchange_with_machinery(lines, texts, keep, run, gone):
+            for k, m in run:
+                _edge_label(lines, texts, keep, edge, k, m, gone)
+
+
+def _exchanges(lines: Lines, keep: list[bool], turns: list[tuple[int, re.Match[str]]]) -> list[list[tuple[int, re.Match[str]]]]:
+    """Labelled turns grouped into runs: turns with only blank lines between them."""
+    runs: list[list[tuple[int, re.Match[str]]]] = []
+    for k, m in turns:
+        prev = runs[-1][-1][0] if runs else -1
+        if runs and all(not keep[j] or not lines[j].text.strip() for j in range(prev + 1, k)):
+            runs[-1].append((k, m))
+        else:
+            runs.append([(k, m)])
+    return runs
+
+
+def _exchange_with_machinery(lines: Lines, texts: list[str], keep: list[bool], run: list[tuple[int, re.Match[str]]],
+                             gone: list[_Gone]) -> bool:
+    """A run of turns of which one talks to the machinery, not introduced by the author as a
+    quotation: the user's and system's turns go whole, the model's own lose their label (its
+    text is judged by the chatter rule). True when it was such an exchange."""
+    judged = [(k, m, m.group("role").lower() in FOREIGN_ROLES, _rest(m)) for k, m in run]
+    if _introduced(lines, run[0][0], keep) or not any(addresses_machinery(f, rest) for _, _, f, rest in judged):
+        return False
+    for k, m, foreign, rest in judged:
+        if foreign:
+            _drop(lines, keep, k, _turn_text_end(lines, k), gone, f"a {m.group('role')} turn addressed to the machinery removed")
+        else:
             texts[k] = rest
-            gone.append(_Gone([ln], f"role label “{m.group('role')}” removed; its text kept"))
+            gone.append(_Gone([lines[k]], f"role label “{m.group('role')}” removed; its text kept"))
+    return True
+
+
+def _edge_label(lines: Lines, texts: list[str], keep: list[bool], edge: list[int], k: int, m: re.Match[str],
+                gone: list[_Gone]) -> None:
+    role = m.group("role").lower()
+    if edge[k] == 1 and role in FOREIGN_ROLES:
+        end = next((j for j in range(k + 1, len(lines)) if not lines[j].text.strip() or heading(lines[j].text)), len(lines))
+        _drop(lines, keep, k, end, gone, f"a {role} turn removed")
+    elif edge[k]:
+        texts[k] = _rest(m)
+        gone.append(_Gone([lines[k]], f"role label “{m.group('role')}” removed; its text kept"))
+
+
+def _rest(m: re.Match[str]) -> str:
+    return m.group("rest").strip().strip("*_").strip()
+
+
+def _turn_text_end(lines: Lines, k: int) -> int:
+    """One past the last line of a turn's text: to the end of its paragraph or the next turn."""
+    j = k + 1
+    while j < len(lines) and lines[j].text.strip() and not heading(lines[j].text) and not LABEL_RE.match(lines[j].text):
+        j += 1
+    return j

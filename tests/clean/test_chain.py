@@ -18,8 +18,9 @@ def texts(generations: list[list[SourceLine]]) -> list[list[str]]:
 
 
 # a cut at the end makes the labelled line the generation's last paragraph: only then is it
-# the machinery's role label at the edge (inside a chapter a labelled line is kept)
-EDGE_EXPOSED = "## 1 引言\n\n正文句子[1]。\n\nAssistant: 以下是修改后的内容。\n\n这是一个没有结束的段落"
+# the machinery's role label at the edge (inside a chapter a labelled line whose text is not
+# addressed to the machinery is kept)
+EDGE_EXPOSED = "## 1 引言\n\n正文句子[1]。\n\nAssistant: 样本量仍然偏小。\n\n这是一个没有结束的段落"
 
 
 def test_a_rule_that_weighs_the_edges_looks_again_when_a_later_cut_moves_an_edge() -> None:

@@ -34,8 +34,16 @@ def _warned(doc: Document, title: str) -> bool:
     "如需补充本章内容，请告诉我。\n\n---",
     "<|im_end|>",
     "",
+    "_Section pending — to be filled in later._",
+    "*Content forthcoming.*",
+    "此节待撰写",
+    "【本节内容待后续补写】",
+    "This part of the review will be written once you send the remaining sources. In the meantime, let me know "
+    "whether you want it to cover privacy law in detail or only summarise the main principles.",
+    "待您提供剩余的参考资料后，我再撰写这一节。",
 ], ids=["placeholder", "placeholder-2", "TBD", "to-be-completed", "headings-only", "refusal", "refusal-2",
-        "chatter", "chatter-and-rule", "token-only", "nothing"])
+        "chatter", "chatter-and-rule", "token-only", "nothing", "pending-in-emphasis", "forthcoming", "zh-pending",
+        "zh-pending-bracket", "waiting-for-input", "zh-waiting-for-input"])
 def test_a_chapter_without_real_content_is_left_out_and_reported(body: str) -> None:
     rec = record(OUTLINE, f"{INTRO}### 2 方法\n\n{body}{END}")
     doc = build_document(rec, name="t.txt")
@@ -47,8 +55,14 @@ def test_a_chapter_without_real_content_is_left_out_and_reported(body: str) -> N
     assert "未生成" in inline_text(draft.sections[1].blocks[0].inlines)  # type: ignore[union-attr]
 
 
-def test_the_decision_holds_with_the_chatter_rule_switched_off() -> None:
-    rec = record(OUTLINE, f"{INTRO}### 2 方法\n\n很抱歉，我无法完成这一部分的撰写，建议您自行查阅相关文献。{END}")
+@pytest.mark.parametrize("body", [
+    "很抱歉，我无法完成这一部分的撰写，建议您自行查阅相关文献。",
+    "_Section pending — to be filled in later._",
+    "This part of the review will be written once you send the remaining sources. In the meantime, let me know "
+    "whether you want it to cover privacy law in detail.",
+], ids=["refusal", "placeholder", "waiting-for-input"])
+def test_the_decision_holds_with_the_chatter_rule_switched_off(body: str) -> None:
+    rec = record(OUTLINE, f"{INTRO}### 2 方法\n\n{body}{END}")
     doc = build_document(rec, name="t.txt", options=BuildOptions(skip_rules=frozenset({"assistant-chatter"})))
     assert _titles(doc) == ["引言", "结论"] and _warned(doc, "方法")
 

@@ -114,6 +114,49 @@ def test_a_numbered_chapter_out_of_its_place_is_not_placed_by_place() -> None:
     assert [s.title for s in doc.sections] == ["引言", "决策模型"]
 
 
+ENGLISH = "# Title\n## 1. Introduction\n## 2. Methods\n## 3. Rhythm\n## 4. Neural Signatures of Prediction Error\n## 5. Outlook\n"
+
+
+def _unnumbered(heading: str, subsections: tuple[str, ...]) -> str:
+    body = "\n\n".join(f"### {sub}\n\nHarmonically unexpected chords elicit an early negativity [^1]." for sub in subsections)
+    return f"## {heading}\n\n{body}"
+
+
+def _english(middle: str, before: tuple[str, ...] = ("1 Introduction", "2 Methods", "3 Rhythm"),
+             after: tuple[str, ...] = ("5 Outlook",)) -> Document:
+    chapters = [_chapter(f"## {h}", 1) for h in before] + [middle] + [_chapter(f"## {h}", 1) for h in after]
+    return build_document(record(ENGLISH, SEP.join(chapters)), name="t.txt")
+
+
+@pytest.mark.parametrize("subsections", [
+    ("4.1 Mismatch negativity and ERAN", "4.2 Prediction error and pleasure"),
+    ("4.1. Mismatch negativity", "Background", "4.2) Pleasure"),  # an unnumbered one says nothing
+    ("§ 4.1 Mismatch negativity",),
+    ("1.5倍 的时间窗", "4.2 Pleasure"),  # a quantity is no number
+], ids=["dotted", "mixed", "section-sign", "quantity"])
+def test_an_unnumbered_chapter_takes_the_number_of_its_subsections(subsections: tuple[str, ...]) -> None:
+    """Issue 11 set 2: a chapter headed unlike its outline title, with no number of its own,
+    is placed by the number its sub-sections carry and its place between its neighbours."""
+    doc = _english(_unnumbered("When Expectations Fail: Electrophysiological Evidence", subsections))
+    assert [s.title for s in doc.sections] == ["Introduction", "Methods", "Rhythm", "Neural Signatures of Prediction Error",
+                                               "Outlook"]
+    assert "Harmonically unexpected chords" in texts(doc)
+    (placed,) = [m for m in doc.report if m.rule == "chapter-match"]
+    assert placed.severity == "warning" and "the number 4 of its sub-sections" in placed.message
+
+
+@pytest.mark.parametrize(("subsections", "before", "after"), [
+    (("4.1 Mismatch negativity", "5.2 Pleasure"), ("1 Introduction", "2 Methods", "3 Rhythm"), ("5 Outlook",)),
+    (("(一) Mismatch negativity", "(二) Pleasure"), ("1 Introduction", "2 Methods", "3 Rhythm"), ("5 Outlook",)),
+    (("4.1 Mismatch negativity", "4.2 Pleasure"), ("1 Introduction",), ("2 Methods", "3 Rhythm", "5 Outlook")),
+], ids=["they-disagree", "no-chapter-number", "out-of-its-place"])
+def test_subsection_numbers_that_say_nothing_leave_the_chapter_off_outline(
+        subsections: tuple[str, ...], before: tuple[str, ...], after: tuple[str, ...]) -> None:
+    doc = _english(_unnumbered("A Mini-Review of Something Else", subsections), before, after)
+    assert [s.title for s in doc.sections] == ["Introduction", "Methods", "Rhythm", "Outlook"]
+    assert any(m.rule == "off-outline" for m in doc.report)
+
+
 @pytest.mark.parametrize("path", all_records(), ids=lambda p: p.name)
 def test_the_corpus_records_lose_nothing_silently(path: Path) -> None:
     doc = build_document(path, name=path.name)
