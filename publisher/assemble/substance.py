@@ -4,10 +4,12 @@ Definition: a chapter has REAL CONTENT when something under its heading is the a
 a sentence that is not (surely) chatter, a table row, a code block. A chapter WITHOUT real
 content is one whose body is
 - nothing, or headings only (sub-section titles with no text under any of them);
-- a placeholder note standing in for text ("（待补充）", "TBD", "to be completed",
-  "此处内容待完善");
+- a placeholder note standing in for text, in any wording and emphasis ("（待补充）", "TBD",
+  "to be completed", "此处内容待完善", "_Section pending — to be filled in later._",
+  "Content forthcoming", "此节待撰写");
 - a refusal ("抱歉，我无法…") or other chatter only, surely so by the chatter scorer
-  (`publisher/clean/chatter_features.py`);
+  (`publisher/clean/chatter_features.py`), such as chatter waiting for input ("This part
+  will be written once you send the remaining sources. In the meantime, let me know…");
 - captions with no table, stray rules, emphasis marks, tags and template tokens.
 It is a chapter never written: left out and reported, a visible placeholder only in draft
 mode. Cleaning usually removes the chatter and placeholders first (each with its own report

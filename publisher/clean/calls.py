@@ -17,18 +17,19 @@ wording (the rule decides where they stand and what goes with them):
   Action / Action Input / Observation, Tool, Tool Input, Function call, 思考 / 行动 / 工具调用 /
   观察 …) that holds at least one CALL STEP: a key that only a call has (Action Input, Tool
   Input, Function call, 工具调用 …) with a value, or an action key (Action, Tool, 行动 …)
-  whose value is an operation (`scholar_search`, `search[query]`, `lookup("x")`, a JSON
+  whose value is an operation (a name only code has: `scholar_search`, `web.search`,
+  `scholarSearch`; a name called with arguments: `search[query]`, `lookup("x")`; a JSON
   call). A run with a call step and a step of another kind (an observation, a thought) is a
-  transcript; so is a lone call step whose value is unmistakably a call (a key only calls
-  have, or an identifier with `_`, brackets or JSON). NOT a transcript: "Action: governments
-  should raise the floor." (a policy label with prose), "Observation: the samples darkened."
-  (an observation in a lab report), "Tool: ChatGPT" in a list of methods, an agent's loop
-  described in prose.
+  transcript; so is a lone call step under a key only calls have or with its arguments.
+  NOT a transcript: "Action: governments should raise the floor." (a policy label with
+  prose), "Action: Reduce" over "Observation: emissions fell" (a plain word is no operation),
+  "Observation: the samples darkened." (a lab report), "Tool: ChatGPT" in a list of methods,
+  an agent's loop described in prose.
 - **A turn addressed to the machinery**: a line led by a role label (`_ROLE` in
   `machinery.py`) whose text talks to the machinery instead of the reader: a user's,
   human's or system's REQUEST TO WRITE (a writing verb with a part of the text as its object:
-  "请继续写第五章", "Now write the section on limitations", a bare "继续" / "Continue", or an
-  instruction about the writing such as "注意引用格式" / "You are an expert writer"), or the
+  "请继续写第五章", "Now write the section on limitations", a bare "继续" / "Continue", or the
+  prompt's instruction to the writer: "你是一位…专家，请…撰写", "You are an expert writer"), or the
   model's REPLY ABOUT ITS TEXT (surely chatter: "好的，以下是第五章。", "Sure, here is the
   next section."). NOT one: a dialogue about the topic ("用户：我的订单为什么还没有发货？"),
   and any dialogue the author introduces as a quotation (the line before it ends with a
@@ -42,7 +43,7 @@ import re
 from typing import Any
 
 from publisher.clean.chatter import is_chatter
-from publisher.clean.leakage import is_instruction
+from publisher.clean.leakage import is_prompt_marker
 from publisher.markdown.lexer import CITE_RE, heading, split_sentences
 
 # -------------------------------------------------------------------------- calls as JSON
@@ -114,10 +115,11 @@ _STEP_KEYS = "|".join(sorted((re.escape(k).replace(r"\ ", r"[ \t]+") for k in ST
 # possessive runs: the spaces and emphasis marks around a key match one way only (linear)
 STEP_RE = re.compile(rf"^[ \t]*+[*_]*+(?P<key>{_STEP_KEYS})[*_]*+[ \t]*+(?:\d{{1,2}}[ \t]*+)?[:：][*_]*+[ \t]*+(?P<value>.*)$",
                      re.I)
-# an operation as an action's value: snake_case or dotted name, a bracketed or called form, JSON
-_CALLED_RE = re.compile(r"^`?[A-Za-z_][\w.:/-]{0,63}`?\s*+[(\[{].*[)\]}]\s*+$|^[{\[]")
-_IDENTIFIER_RE = re.compile(r"^`?[A-Za-z_][\w.:/-]{0,63}`?$")
-_UNMISTAKABLE_RE = re.compile(r"^`?[A-Za-z][A-Za-z0-9]*+(?:[_.:/][A-Za-z0-9]++)++`?$")
+# an operation as an action's value: a name called with its arguments (`search[q]`,
+# `lookup("x")`), JSON, or a name that only code has (`scholar_search`, `web.search`,
+# `scholarSearch`); a plain word ("Reduce", "Search") is no operation on its own
+_CALLED_RE = re.compile(r"^`?[A-Za-z_][\w.:/-]{0,63}[(\[{].*[)\]}]`?\s*+$|^[{\[]")
+_CODE_NAME_RE = re.compile(r"^`?(?:[A-Za-z][A-Za-z0-9]*+(?:[_.:/][A-Za-z0-9]++)++|[a-z]++[A-Z][A-Za-z0-9]*+)`?$")
 
 
 def step(text: str) -> tuple[str, str] | None:
@@ -132,18 +134,16 @@ def is_call_step(kind: str, value: str) -> bool:
     """A step that calls a tool: a call key with a value, or an action naming an operation."""
     if kind == "call":
         return bool(value)
-    return kind == "action" and bool(_CALLED_RE.match(value) or _IDENTIFIER_RE.match(value))
+    return kind == "action" and bool(_CALLED_RE.match(value) or _CODE_NAME_RE.match(value))
 
 
 def is_transcript(steps: list[tuple[str, str]]) -> bool:
     """A run of steps is a transcript when it calls a tool and either shows another kind of
-    step or calls unmistakably (see the module's definition)."""
+    step or calls with a key only calls have or with arguments (see the module's definition)."""
     calls = [(k, v) for k, v in steps if is_call_step(k, v)]
     if not calls:
         return False
-    if len({k for k, _ in steps}) > 1:
-        return True
-    return any(k == "call" or _CALLED_RE.match(v) or _UNMISTAKABLE_RE.match(v) for k, v in calls)
+    return len({k for k, _ in steps}) > 1 or any(k == "call" or _CALLED_RE.match(v) for k, v in calls)
 
 
 # -------------------------------------------------------------------------- turns
@@ -170,8 +170,9 @@ _INTRODUCES_RE = re.compile(
 
 
 def requests_writing(text: str) -> bool:
-    """A request to write or change the text, or an instruction about the writing."""
-    return bool(REQUEST_RE.search(text)) or is_instruction(text)
+    """A request to write or change the text, or the prompt's instruction to the writer (a
+    rule that merely mentions 中文 or 编号 is not enough: a requirements list says that too)."""
+    return bool(REQUEST_RE.search(text)) or is_prompt_marker(text)
 
 
 def addresses_machinery(foreign: bool, text: str) -> bool:

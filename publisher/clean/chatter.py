@@ -7,20 +7,28 @@ chatter when it
   helped;
 - TALKS ABOUT THE TEXT INSTEAD OF THE TOPIC: announces the text that follows as a delivered
   product ("以下是第三章的完整内容：", "Here is the revised section:"), reports what was
-  written or changed ("本章已按要求完成撰写", "I have removed the repeated sentences"),
-  measures it (a word count), names the task's inputs as its source ("根据您提供的大纲",
-  "the search results you provided"), marks a continuation ("（续）", "接上文",
-  "(continued)", "Continuing from above, …"), or stands in for missing text (a placeholder
-  note: "（待补充）", "TBD");
+  written or changed ("本章已按要求完成撰写", "I have removed the repeated sentences"; the
+  first person singular reporting what it did to the text is a strong sign: "I've kept the
+  citations exactly as supplied", "我保留了原有的引用编号"), says where the text stands
+  ("以上为第三章全部内容。", "本节完", "This concludes the chapter."), measures it (a word
+  count), names the task's inputs as its source ("根据您提供的大纲", "the search results you
+  provided"), marks a continuation or a resumed output, alone in any decoration ("（续）",
+  "接上文", "—— 接续上一段输出 ——", "[Resuming the draft where it was cut off]", "Continuing
+  from above, …"), stands in for missing text (a placeholder note: "（待补充）", "TBD",
+  "_Section pending — to be filled in later._", "Content forthcoming") or puts the writing off
+  until the requester sends something ("This part will be written once you send the sources");
 - DECLINES THE TASK: apologises, says it cannot write this, sends the requester elsewhere
   ("抱歉，我无法…，建议您自行查阅…", "I cannot provide…").
 Where it stands weighs in (the edge of a generation, alone on its line, wholly in
 brackets), and so does what it holds: citation markers, figures, technical terms, length
 and the authors' "we" make a sentence content.
 
-NOT chatter (near-misses kept unchanged): an author's sentence that says 以下 / below /
-as follows about the topic ("以下从三个方面展开讨论"); the article's own roadmap ("本章首先
-介绍…，随后讨论…"); a refusal QUOTED in an article about AI safety (quoted and reported
+NOT chatter (near-misses kept unchanged): an author's sentence that says 以下 / 以上 / below /
+as follows about the topic ("以下从三个方面展开讨论", "以上为本研究的主要结论"); the article's
+own roadmap ("本章首先介绍…，随后讨论…", "The remainder of this review is organised as
+follows"); continuing, resuming or pending as the topic ("Resuming exercise after a cardiac
+event…", "results pending regulatory review"); the first person about the topic, not the
+writing ("I have structured this review around three questions"); a refusal QUOTED in an article about AI safety (quoted and reported
 speech is taken out before judging); a second-person guideline quoted from a standard or
 handbook ("你必须佩戴…": second person alone is weak); a rhetorical question; "如需进一步
 了解…，可参阅…[5]" (it cites).

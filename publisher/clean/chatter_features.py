@@ -107,6 +107,22 @@ _DECOR = r"[\s\-—–~～=*_·•.…:：|#]*+"
 _OPEN = r"[（(\[【〔［<《]?"
 _CLOSE = r"[)）\]】〕］>》]?"
 
+# the writer reporting its edits; the English pronoun is told from "phase I", "type I" by its
+# case and its place (a clause start), so it is matched on the text as written
+_WRITER_EDITS_ZH = _compiled(
+    r"(?<!自)我(?:已|已经|也|还|特意|均|都|同样|仅|只|并|并未|未|没有)?(?:保留|保持|沿用|删除|删去|去掉|添加|增加|补充|插入|省略|使用|"
+    r"采用|遵循|按照|依照|引用|合并|调整|修改|改写|重写|润色|精简|压缩|扩充|扩写|更正|修正|统一|整理|规范|标注|重新编号|编号)了?[^。！？]{0,20}?"
+    r"(?:引用|文献|标注|编号|格式|章节|段落|标题|篇幅|字数|措辞|表述|结构|表格|大纲|来源|资料)")
+_WRITER_EDITS_EN = re.compile(
+    r"(?:^|[,;:(—–-]\s*+|\b(?:and|but|so|also|here|now|where|as|then)\s++)I(?:'ve|’ve| have|'d|’d| had)?\s++"
+    r"(?:also |now |deliberately |carefully |simply |just |only |not )?(?:kept|preserved|retained|left|maintained|added|"
+    r"removed|deleted|inserted|omitted|dropped|used|followed|formatted|renumbered|numbered|merged|trimmed|cut|expanded|"
+    r"shortened|condensed|rewritten|rewrote|revised|edited|fixed|corrected|adjusted|changed|updated|polished|translated|"
+    r"ensured|made sure|avoided|included|cited)\b[^.!?]{0,40}?\b(?i:citations?|references?|sources|numbering|numbers|"
+    r"headings?|markers?|brackets|format(?:ting)?|wording|length|word count|drafts?|version|outline|style|bibliography|"
+    r"footnotes|reference list|structure|tables?|sections?|chapters?|paragraphs?)\b")
+PATTERNS.append(_WRITER_EDITS_EN)
+
 WORDING: tuple[Feature, ...] = (
     Feature("second-person", 1, _has(r"[你您]|\byou(?:r|rs|rself)?\b"),
             "addresses someone: 你/您/you (weak alone: a quoted guideline says 你必须…)"),
@@ -208,16 +224,8 @@ WORDING: tuple[Feature, ...] = (
         rf"|^(?:this|that) (?:concludes|completes|ends) (?:the |this |my )?(?:{_TEXT_NOUN_EN}|review|article)\b"
         rf"|^(?:the )?above (?:is|was|constitutes|completes) (?:the )?(?:full |complete |entire |whole |final )?(?:{_TEXT_NOUN_EN})\b"),
         "says where the text stands instead of the topic (以上为第三章全部内容 / 本节完 / This concludes the chapter)"),
-    Feature("writer-edits", 3, _has(
-        r"我(?:已|已经|也|还|特意|均|都|同样|仅|只|并|并未|未|没有)?(?:保留|保持|沿用|删除|删去|去掉|添加|增加|补充|插入|省略|使用|采用|遵循|"
-        r"按照|依照|引用|合并|调整|修改|改写|重写|润色|精简|压缩|扩充|扩写|更正|修正|统一|整理|规范|标注|重新编号|编号)了?[^。！？]{0,20}?"
-        r"(?:引用|文献|标注|编号|格式|章节|段落|标题|篇幅|字数|措辞|表述|结构|表格|大纲|来源|资料)"
-        r"|\bi(?:'ve|’ve| have|'d|’d| had)?\s++(?:also |now |deliberately |carefully |simply |just |only |not )?(?:kept|preserved|"
-        r"retained|left|maintained|added|removed|deleted|inserted|omitted|dropped|used|followed|formatted|renumbered|numbered|"
-        r"merged|trimmed|cut|expanded|shortened|condensed|rewritten|rewrote|revised|edited|fixed|corrected|adjusted|changed|"
-        r"updated|polished|translated|ensured|made sure|avoided|included|cited|changed)\b[^.!?]{0,40}?\b(?:citations?|references?|"
-        r"sources|numbering|numbers|headings?|markers?|brackets|format(?:ting)?|wording|length|word count|drafts?|version|"
-        r"outline|style|bibliography|footnotes|reference list|structure|tables?|sections?|chapters?|paragraphs?)\b"),
+    Feature("writer-edits", 3, lambda s, bare: bool(_WRITER_EDITS_ZH.search(bare) or _WRITER_EDITS_EN.search(
+        wording(s.text, lower=False))),
         "the writer as I reporting what it did to the text (I've kept the citations as supplied / 我保留了原有的引用编号)"),
     Feature("awaits-input", 3, _has(
         r"\b(?:will|can|shall|'ll|would) (?:be )?(?:write|written|complete|completed|draft|drafted|finish|finished|add|added|"
@@ -232,10 +240,11 @@ WORDING: tuple[Feature, ...] = (
         r"|^(?:接上文|接上一?(?:部分|节|章|段)|续上文)(?:继续|内容)?\s*[，,:：。]"),
         "opens by continuing from the previous output (Continuing from above, …)"),
     Feature("placeholder", 4, _short_and(
-        r"(?<![有尚仍亟])待(?:后续|日后|稍后|之后|进一步)?(?:补充|完善|续写|撰写|填写|添加|补写|编写|补全|生成|写作)"
-        r"|(?:内容|本章|本节|此处|该节|该章|此节|此章|本部分|该部分)(?:暂缺|暂无|略|省略|空缺|缺失|待定|未完成|尚未(?:撰写|完成|生成|编写))"
-        r"|^[（(\[【]?\s*(?:略|此处略|内容略)\s*[)）\]】]?$|敬请期待|正在(?:撰写|编写|生成)中"
-        r"|\btbd\b|\btba\b|\btodo\b|\bplaceholder\b|\bcoming soon\b|\blorem ipsum\b|\[insert [^\]]{0,40}\]|\bto be filled in\b"
+        r"(?<![有尚仍亟期等接对款招看善虐静坐])待(?:后续|日后|稍后|之后|进一步)?(?:补充|完善|续写|撰写|填写|添加|补写|编写|补全|生成|写作)"
+        r"|(?:内容|本章|本节|此处|该节|该章|此节|此章|本部分|该部分)(?:暂缺|暂无|略|省略|尚未(?:撰写|生成|编写))"
+        r"|^[（(\[【]?\s*(?:略|此处略|内容略)\s*[)）\]】]?$|敬请期待|(?:本章|本节|此节|该节|内容|本部分)正在(?:撰写|编写|生成)中"
+        r"|\btbd\b|\btba\b|\btodo\b|\bplaceholder\b|\bcoming soon\b|\blorem ipsum\b|\[insert [^\]]{0,40}\]"
+        r"|\bto be filled in (?:later|soon|afterwards|in a later (?:draft|version|revision))\b"
         r"|\bawaiting (?:sources|input|content|material|references|your)\b"
         rf"|^{_OPEN}(?:this |the )?(?:chapter|section|subsection|part|content|text)(?: of (?:the|this) (?:review|article|paper|chapter|report))?"
         r"\s*+(?:is |are |will |remains |still |[-—–:：,]\s*+)*+(?:pending|forthcoming|to follow|coming soon|not yet (?:written|available|"
@@ -320,13 +329,14 @@ _OPENING_INTERJECTION_RE = re.compile(
 )
 
 
-def wording(text: str) -> str:
+@lru_cache(maxsize=8192)
+def wording(text: str, lower: bool = True) -> str:
     """The sentence's own words: markdown and citations out, quoted and reported speech out
-    (an unclosed quotation runs to the end of the sentence), lower case."""
+    (an unclosed quotation runs to the end of the sentence), lower case unless asked."""
     bare = _REPORTED_RE.sub("", _QUOTED_RE.sub("", _TAG_RE.sub("", text)))
     bare = CITE_RE.sub("", bare)
-    bare = re.sub(r"^[\s>*_#`-]+|[*_`]+", "", bare)
-    return bare.strip().lower()
+    bare = re.sub(r"^[\s>*_#`-]+|[*_`]+", "", bare).strip()
+    return bare.lower() if lower else bare
 
 
 @lru_cache(maxsize=8192)

@@ -146,6 +146,12 @@ def is_instruction(text: str) -> bool:
     return bool(_is_marker(t) or INSTRUCTION_RE.search(t))
 
 
+def is_prompt_marker(text: str) -> bool:
+    """A line that can only be the pipeline's prompt: a 【…】 label of the prompt, an
+    instruction to write (请根据以下信息撰写… / You are an expert…), a prompt heading."""
+    return _is_marker(text.strip())
+
+
 # --------------------------------------------------------------------------- extents
 def _marker_in_line(text: str) -> tuple[str, str, str] | None:
     """(author text before, the instruction sentences, author text after) when a sentence of

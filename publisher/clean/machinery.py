@@ -16,11 +16,11 @@ Three kinds, each removed whole with anything inside it, each reported:
   machinery, wherever it stands, when one of its turns is addressed to the machinery
   (`calls.py`: a request to write, a reply about the text) and the author did not introduce
   it as a quotation: then the user's and system's turns go whole, and the model's own turns
-  lose their label, their text left for the chatter rule. Otherwise a turn at the edge of a
-  generation (before its first heading, or leading its last paragraph) loses its label and
-  its text is left for the other rules to judge, except a user's or system's turn before the
-  first heading, which goes whole; inside a chapter a labelled line is kept (an article about
-  chatbots may quote a dialogue).
+  lose their label, their text left for the chatter rule. Otherwise, at the edge of a
+  generation, a user's or system's turn before its first heading goes whole, and the model's
+  own turn (before the first heading, or leading the last paragraph) loses its label, its
+  text left for the other rules to judge; any other labelled line is kept (an article about
+  chatbots may quote a dialogue, a requirements list may label its roles).
 - **Tool calls** (`calls.py` defines the shapes): a tool-call element with whatever it holds
   (`<tool_call>…</tool_call>`, `<function_call>`, `<tool_use>`, `<invoke …>`,
   `<tool_response>`); a JSON value shaped as a call (an operation and its arguments, under
@@ -266,11 +266,12 @@ def _turn_end(lines: Lines, i: int, col: int) -> int:
 
 
 def _introduced(lines: Lines, i: int, keep: list[bool]) -> bool:
-    """The author's line before line i (blank lines skipped) introduces it as an example."""
+    """The author's line before line i (blank lines skipped) introduces it as an example; a
+    line this rule removed is no author's (and stops the look back: the cost stays linear)."""
     k = i - 1
-    while k >= 0 and (not keep[k] or not lines[k].text.strip()):
+    while k >= 0 and not lines[k].text.strip():
         k -= 1
-    return k >= 0 and LABEL_RE.match(lines[k].text) is None and introduces(lines[k].text)
+    return k >= 0 and keep[k] and LABEL_RE.match(lines[k].text) is None and introduces(lines[k].text)
 
 
 # lines that continue a transcript step: data, indented lines, list items, numbered hits
@@ -355,7 +356,7 @@ def _edge_label(lines: Lines, texts: list[str], keep: list[bool], edge: list[int
     if edge[k] == 1 and role in FOREIGN_ROLES:
         end = next((j for j in range(k + 1, len(lines)) if not lines[j].text.strip() or heading(lines[j].text)), len(lines))
         _drop(lines, keep, k, end, gone, f"a {role} turn removed")
-    elif edge[k]:
+    elif edge[k] and role not in FOREIGN_ROLES:
         texts[k] = _rest(m)
         gone.append(_Gone([lines[k]], f"role label “{m.group('role')}” removed; its text kept"))
 
