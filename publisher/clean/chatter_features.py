@@ -123,6 +123,10 @@ _WRITER_EDITS_EN = re.compile(
     r"footnotes|reference list|structure|tables?|sections?|chapters?|paragraphs?)\b")
 PATTERNS.append(_WRITER_EDITS_EN)
 
+
+def _writer_edits(text: str, bare: str) -> bool:
+    return bool(_WRITER_EDITS_ZH.search(bare) or _WRITER_EDITS_EN.search(_cased_wording(text)))
+
 WORDING: tuple[Feature, ...] = (
     Feature("second-person", 1, _has(r"[你您]|\byou(?:r|rs|rself)?\b"),
             "addresses someone: 你/您/you (weak alone: a quoted guideline says 你必须…)"),
@@ -224,8 +228,7 @@ WORDING: tuple[Feature, ...] = (
         rf"|^(?:this|that) (?:concludes|completes|ends) (?:the |this |my )?(?:{_TEXT_NOUN_EN}|review|article)\b"
         rf"|^(?:the )?above (?:is|was|constitutes|completes) (?:the )?(?:full |complete |entire |whole |final )?(?:{_TEXT_NOUN_EN})\b"),
         "says where the text stands instead of the topic (以上为第三章全部内容 / 本节完 / This concludes the chapter)"),
-    Feature("writer-edits", 3, lambda s, bare: bool(_WRITER_EDITS_ZH.search(bare) or _WRITER_EDITS_EN.search(
-        wording(s.text, lower=False))),
+    Feature("writer-edits", 3, lambda s, bare: _writer_edits(s.text, bare),
         "the writer as I reporting what it did to the text (I've kept the citations as supplied / 我保留了原有的引用编号)"),
     Feature("awaits-input", 3, _has(
         r"\b(?:will|can|shall|'ll|would) (?:be )?(?:write|written|complete|completed|draft|drafted|finish|finished|add|added|"
@@ -329,14 +332,16 @@ _OPENING_INTERJECTION_RE = re.compile(
 )
 
 
-@lru_cache(maxsize=8192)
-def wording(text: str, lower: bool = True) -> str:
+def wording(text: str) -> str:
     """The sentence's own words: markdown and citations out, quoted and reported speech out
-    (an unclosed quotation runs to the end of the sentence), lower case unless asked."""
+    (an unclosed quotation runs to the end of the sentence), lower case."""
+    return _cased_wording(text).lower()
+
+
+def _cased_wording(text: str) -> str:
     bare = _REPORTED_RE.sub("", _QUOTED_RE.sub("", _TAG_RE.sub("", text)))
     bare = CITE_RE.sub("", bare)
-    bare = re.sub(r"^[\s>*_#`-]+|[*_`]+", "", bare).strip()
-    return bare.lower() if lower else bare
+    return re.sub(r"^[\s>*_#`-]+|[*_`]+", "", bare).strip()
 
 
 @lru_cache(maxsize=8192)
