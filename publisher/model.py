@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_
 
 from publisher.errors import ModelError
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -185,6 +185,12 @@ class Message:
     message: str
     removed: Annotated[str | None, Rule(description="the whole text the rule took out (the excerpt may be cut "
                                              "short); null when it removed nothing or did not say")] = None
+    kept_before: Annotated[str | None, Rule(description="for a removal inside a line that stays: the kept text just "
+                                                 "before it on that line (its last 80 characters; \"\" at the "
+                                                 "line's start); null when whole lines went")] = None
+    anchor_line: Annotated[int | None, Rule(minimum=1, description="the source line of the published chapter this "
+                                                 "line is about when that is not `line` (the copy kept of a "
+                                                 "duplicate chapter, the chapter after one never written)")] = None
 
     def __post_init__(self) -> None:
         check_fields(self)

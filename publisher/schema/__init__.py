@@ -25,8 +25,9 @@ from publisher.errors import ModelError
 from publisher.model import SCHEMA_VERSION, Document, field_types, rules_of
 
 SCHEMA_FILE = Path(__file__).with_name("document.schema.json")
-# versions whose documents still load: 1.0 lacks Message.removed (null when missing)
-READABLE_VERSIONS = ("1.0", SCHEMA_VERSION)
+# versions whose documents still load, with the defaults of what they lack: 1.0 lacks
+# Message.removed; 1.1 lacks Message.kept_before and anchor_line, Reference.line and csl
+READABLE_VERSIONS = ("1.0", "1.1", SCHEMA_VERSION)
 # the unions of typed nodes, by the name of their $defs entry
 UNIONS: dict[str, tuple[type, ...]] = {
     "inline": get_args(model.Inline),
