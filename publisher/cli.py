@@ -31,6 +31,7 @@ EXAMPLES = """examples:
   publish records/*.txt --to all -o out/ --report
   cat record.txt | publish - --to json -o -
   publish record.txt --to html --fragment --strict
+  publish record.txt --to docx --review
 
 exit status: 0 published, 1 unreadable or unrenderable record (the others are still
 published), 2 usage error, 3 published with warnings under --strict.
@@ -67,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a copy of the templates/ folder (reference.docx, html/, pdf/) to restyle every output")
     p.add_argument("--report-in-html", action="store_true",
                    help="html: end the standalone page with the processing report")
+    p.add_argument("--review", action="store_true",
+                   help="docx: the review draft, every change as a tracked deletion or a comment to accept or reject")
     p.add_argument("--pandoc-citations", action="store_true",
                    help="md: pandoc citations [@ref-N], with the csl bibliography written beside it")
     p.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB",
@@ -119,7 +122,8 @@ def _run(args: argparse.Namespace) -> int:
     render = RenderOptions(toc=args.toc, fragment=args.fragment, draft=args.draft,
                            font_dirs=tuple(Path(d) for d in args.font_dir),
                            templates=Path(args.templates) if args.templates else None,
-                           report_in_html=args.report_in_html, pandoc_citations=args.pandoc_citations)
+                           report_in_html=args.report_in_html, pandoc_citations=args.pandoc_citations,
+                           review=args.review)
     try:
         if args.files.count("-") > 1:
             raise UsageError("standard input can be read only once", "-")

@@ -31,6 +31,7 @@ class RenderOptions:
     templates: Path | None = None  # a copy of templates/ to restyle every output
     report_in_html: bool = False  # html: the processing report at the end of the standalone page
     pandoc_citations: bool = False  # md: `[@ref-N]` citations and a CSL JSON bibliography
+    review: bool = False  # docx: the report as tracked deletions and comments (render/review.py)
 
 
 class Writer(Protocol):
