@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from publisher.cite.references import SuppliedEntry
 from publisher.markdown.citation_groups import normalise_cites
-from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, iter_blocks
-from publisher.result import Result
+from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, inline_text, iter_blocks
+from publisher.result import EXCERPT_CHARS, Result
 
 
 def _inline_lists(block: Block) -> Iterator[list[Inline]]:
@@ -65,7 +65,8 @@ def _renumber_list(
             entry = supplied.get(n)
             if entry is None:
                 messages.append(Message("dropped-citation", "warning", line, line, f"[{n}]",
-                                        f"citation [{n}] has no entry in the supplied reference list; removed"))
+                                        f"citation [{n}] has no entry in the supplied reference list; removed",
+                                        kept_before=inline_text(inlines[:idx])[-EXCERPT_CHARS:]))
                 continue
             finals.append(order.setdefault(entry.key, len(order) + 1))
         item.numbers = sorted(set(finals))
