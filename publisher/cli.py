@@ -128,8 +128,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.files.count("-") > 1:
             raise UsageError("standard input can be read only once", "-")
         formats = parse_formats(args.to)
-        if args.pandoc_citations and "md" in formats and "csl" not in formats:
-            formats.append("csl")  # the bibliography the markdown names
+        if args.pandoc_citations and "md" in formats and "csljson" not in formats:
+            formats.append("csljson")  # the bibliography the markdown names
         if args.templates and not Path(args.templates).is_dir():
             raise UsageError(f"not a folder: {args.templates}", "--templates")
         unknown = sorted(build.skip_rules - set(RULE_NAMES))

@@ -147,6 +147,54 @@ class Section:
         return "sec-" + self.number.replace(".", "-")
 
 
+# A field that a CSL JSON item names otherwise (`container-title`), or leaves out when empty.
+def csl_field(json: str | None = None, default: Any = None) -> Any:
+    meta = {"json": json, "optional": True} if json else {"optional": True}
+    return field(default_factory=list, metadata=meta) if default == [] else field(default=default, metadata=meta)
+
+
+@dataclass
+class CslName:
+    """A CSL name: family and given as the entry writes them, or one literal (an institution)."""
+
+    family: str | None = csl_field()
+    given: str | None = csl_field()
+    literal: str | None = csl_field()
+
+
+@dataclass
+class CslDate:
+    date_parts: Annotated[list[list[int]], Rule(min_items=1)] = field(metadata={"json": "date-parts"})
+
+
+CslType = Literal["document", "article-journal", "book", "chapter", "paper-conference", "report", "thesis",
+                  "webpage", "article-newspaper", "standard", "patent", "dataset"]
+
+
+@dataclass
+class CslItem:
+    """One reference as a CSL JSON item (citeproc, Zotero): only what the supplied entry holds,
+    parsed from it (publisher/cite/fields.py), never invented."""
+
+    id: str
+    type: CslType
+    title: str
+    issued: CslDate | None = csl_field()
+    author: list[CslName] = csl_field(default=[])
+    container_title: str | None = csl_field("container-title")
+    publisher: str | None = csl_field()
+    publisher_place: str | None = csl_field("publisher-place")
+    volume: str | None = csl_field()
+    issue: str | None = csl_field()
+    page: str | None = csl_field()
+    URL: str | None = csl_field()  # noqa: N815 (CSL's own spelling)
+    DOI: str | None = csl_field()  # noqa: N815
+    language: str | None = csl_field()  # "zh-CN" for an entry in Chinese, else "en-US"
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
 @dataclass
 class Reference:
     number: Positive
@@ -156,6 +204,7 @@ class Reference:
     supplied: Annotated[list[Positive], Rule(min_items=1)]  # the supplied-list numbers this entry came from
     cited: bool = True
     raw: str = ""  # the supplied entry as it arrived (first of `supplied`)
+    csl: Annotated[CslItem | None, Rule(description="the entry as a CSL JSON item (null in documents before 1.2)")] = None
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -321,6 +370,9 @@ def to_dict(obj: Any) -> Any:
         if isinstance(kind, str):
             out["type"] = kind
         for f in fields(obj):
-            out[f.name] = to_dict(getattr(obj, f.name))
+            value = getattr(obj, f.name)
+            if f.metadata.get("optional") and value in (None, []):
+                continue
+            out[f.metadata.get("json") or f.name] = to_dict(value)
         return out
     return obj

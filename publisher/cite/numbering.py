@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 
+from publisher.cite.fields import csl_item
 from publisher.cite.references import SuppliedEntry
 from publisher.markdown.citation_groups import normalise_cites
 from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, inline_text, iter_blocks
@@ -104,4 +105,5 @@ def _reference_list(
 def _reference(number: int, group: list[SuppliedEntry], cited: bool) -> Reference:
     first = group[0]
     return Reference(number=number, title=first.title, date=first.date, text=first.text,
-                     supplied=[e.number for e in group], cited=cited, raw=first.raw)
+                     supplied=[e.number for e in group], cited=cited, raw=first.raw,
+                     csl=csl_item(f"ref-{number}", first.title, first.date))
