@@ -59,7 +59,7 @@ def outputs(path: Path, style: str | None) -> tuple[Document, bytes, bytes, byte
 def docx_parts(data: bytes) -> tuple[list[str], list[str]]:
     """(the body's other paragraphs, the reference entries without their labels)."""
     others, entries = [], []
-    for p in document_xml(data).iter("{%s}p" % W["w"]):
+    for p in document_xml(data).iter(f"{{{W['w']}}}p"):
         text = "".join(t if isinstance(t, str) else "\t" for t in p.xpath(".//w:t/text() | .//w:tab", namespaces=W))
         if p.xpath("w:pPr/w:pStyle[@w:val='Bibliography']", namespaces=W):
             entries.append(text.split("\t", 1)[1])
