@@ -32,6 +32,7 @@ class RenderOptions:
     report_in_html: bool = False  # html: the processing report at the end of the standalone page
     pandoc_citations: bool = False  # md: `[@ref-N]` citations and a CSL JSON bibliography
     review: bool = False  # docx: the report as tracked deletions and comments (render/review.py)
+    margin_notes: bool = False  # html: each report line beside the block it concerns (the draft page)
     csl: Path | None = None  # a CSL style (file, or a shipped one by name) for the reference list (citeproc.py)
 
 

@@ -35,19 +35,17 @@ line; the report lines carry theirs.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from publisher.model import (
-    Block,
     Cite,
     Document,
     Message,
     Paragraph,
-    Section,
     Table,
 )
+from publisher.render.anchors import TREATMENT, Places, Spot
 from publisher.render.cite_groups import attach_citations
 from publisher.render.review_nodes import (
     Deleted,
@@ -65,14 +63,6 @@ from publisher.render.review_text import note_text, renumbered_text
 AUTHOR = "publisher"
 
 
-# rule -> how it shows: "delete" (tracked deletion), "debris" (one comment quoting it),
-# "comment" (a comment where it acts). Rules not listed are comments.
-TREATMENT: dict[str, str] = {
-    **dict.fromkeys(("assistant-chatter", "repetition", "invented-references", "junk-heading", "stray-rule",
-                     "truncated-ending", "empty-section", "orphan-caption", "placeholder-table",
-                     "dropped-citation", "orphan-text"), "delete"),
-    **dict.fromkeys(("reasoning-tags", "machinery"), "debris"),
-}
 # material dropped whole: one comment, listing the report lines inside it
 REGIONS = frozenset({"off-outline", "duplicate-chapter", "empty-chapter", "orphan-text"})
 # rules whose excerpt is all they removed (they do not fill `removed`)
@@ -80,17 +70,6 @@ EXCERPT_IS_TEXT = frozenset({"dropped-citation", "orphan-caption", "placeholder-
 REFERENCE_RULES = frozenset({"uncited-reference", "reference-entry", "reference-heading"})
 # comments that would only quote what they already name or stand on
 UNQUOTED = frozenset({"missing-chapter", "merged-reference", "chapter-order", "chapter-match"})
-
-
-@dataclass
-class Spot:
-    """A published heading (block None) or block, with the list that holds its top-level block."""
-
-    line: int
-    section: Section | None
-    block: Block | None
-    top: list[Any]
-    top_block: Block | None
 
 
 # --------------------------------------------------------------------------- plan
@@ -115,7 +94,9 @@ class _Planner:
         self.lang = self.doc.language
         for inlines in inline_lists(self.doc):
             inlines[:] = attach_citations(inlines)  # as the writer will: then nodes go in between
-        self.spots = _spots(self.doc)
+        self.places = Places(self.doc)
+        self.spots = self.places.spots
+        self.holding, self.between = self.places.holding, self.places.between
         self.after: dict[int, list[DeletedBlock]] = {}  # id(top-level block) -> blocks after it
         self.start: dict[int, list[DeletedBlock]] = {}  # id(section) -> blocks opening it
         self.range_notes: list[tuple[list[Any], Note]] = []  # notes over a whole paragraph, last
@@ -211,29 +192,6 @@ class _Planner:
         else:
             self.plan.front_blocks.append(block)
 
-    # ---------------------------------------------------------------- where
-    def holding(self, line: int | None) -> Spot | None:
-        """The published spot whose source starts last at or before `line`."""
-        if not line:
-            return None
-        best = None
-        for spot in self.spots:
-            if spot.line <= line and (best is None or spot.line >= best.line):
-                best = spot
-        return best
-
-    def between(self, m: Message) -> tuple[str, Spot | None]:
-        """Where whole removed lines sit: ("before_heading" | "start" | "after" | "front", spot)."""
-        first, last = m.line or 0, m.end_line or m.line or 0
-        prev = max((s for s in self.spots if s.line < first), key=lambda s: s.line, default=None)
-        nxt = min((s for s in self.spots if s.line > last), key=lambda s: s.line, default=None)
-        if not first or (prev is None and nxt is None):
-            return "front", None
-        if prev is None or (nxt is not None and nxt.block is None and nxt.line - last <= first - prev.line):
-            assert nxt is not None
-            return ("before_heading", nxt) if nxt.block is None else ("front", None)
-        return ("start", prev) if prev.block is None else ("after", prev)
-
     # ---------------------------------------------------------------- comments
     def heading_note(self, line: int | None, note: Note) -> bool:
         section = next((s for s in self.doc.walk_sections() if line and s.line == line), None)
@@ -304,24 +262,6 @@ class _Planner:
 def _within(m: Message, region: Message, last: int) -> bool:
     first = region.line or 0
     return bool(m.line) and first <= (m.line or 0) and (m.end_line or m.line or 0) <= last
-
-
-def _spots(doc: Document) -> list[Spot]:
-    out: list[Spot] = []
-
-    def blocks(container: list[Any], section: Section | None) -> None:
-        for top in container:
-            for block in descend(top):
-                line = getattr(block, "line", None)
-                if line:
-                    out.append(Spot(line, section, block, container, top))
-
-    blocks(doc.abstract, None)
-    for section in doc.walk_sections():
-        if section.line:
-            out.append(Spot(section.line, section, None, section.blocks, None))
-        blocks(section.blocks, section)
-    return out
 
 
 def _first_paragraph(block: Any, last: bool = False) -> Paragraph | None:

@@ -14,7 +14,8 @@ import pytest
 from publisher.model import Document
 from publisher.pipeline import build_document
 from publisher.render import RenderOptions, render
-from publisher.render.review import REGIONS, TREATMENT, plan_review
+from publisher.render.anchors import TREATMENT
+from publisher.render.review import REGIONS, plan_review
 from publisher.render.review_text import lines_text
 from tests.render.corpus import CORPUS, IDS
 from tests.render.review_xml import comments, document_xml, paragraphs
