@@ -6,6 +6,8 @@ took out of a published chapter; every report line is in a comment, in the docum
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from publisher.render import RenderOptions, render
 from publisher.render.anchors import TREATMENT
 from publisher.render.review import REGIONS, plan_review
 from publisher.render.review_text import lines_text
-from tests.render.corpus import CORPUS, IDS
+from tests.render.corpus import CORPUS, IDS, ROOT
 from tests.render.review_xml import comments, document_xml, paragraphs
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -104,3 +106,22 @@ def test_revisions_carry_the_author_and_the_records_date(path: Path) -> None:
 
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is installed by scripts/setup --dev")
+def test_libreoffice_opens_the_review_draft_and_shows_the_deletions(tmp_path: Path) -> None:
+    path = ROOT / "tests/fixtures/records/zh_rich_references_review.txt"
+    _, normal, review = drafts(path)
+    texts = {}
+    for name, data in (("normal", normal), ("review", review)):
+        (tmp_path / f"{name}.docx").write_bytes(data)
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                        "--outdir", str(tmp_path), str(tmp_path / f"{name}.docx")],
+                       capture_output=True, check=True, timeout=180)
+        texts[name] = squeeze(subprocess.run(["pdftotext", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True,
+                                             check=True).stdout.decode())
+    for deleted in ("好的，以下是“1引言”一章的内容：", "以上是根据要求撰写的章节内容。", "如需进一步修改，请告诉我。",
+                    "未来研究需要在保证隐私的前提下提升模型的泛化能力"):
+        assert deleted in texts["review"] and deleted not in texts["normal"]
+    assert squeeze("通信开销与隐私攻击仍是主要挑战") in texts["normal"]
