@@ -21,15 +21,18 @@ from publisher.model import CslDate, CslItem, CslName, CslType
 from publisher.text import IDEOGRAPH_RE
 
 URL_RE = re.compile(r"https?://[^\s<>\"，。；）)\]]+")
-DOI_RE = re.compile(r"(?:\bdoi\s*[:：]?\s*|https?://(?:dx\.)?doi\.org/)?\b(10\.\d{4,9}/[^\s，。；]+)", re.I)
+DOI_RE = re.compile(r"(?:\bdoi\s*+[:：]?\s*+|https?://(?:dx\.)?doi\.org/)?\b(10\.\d{4,9}/[^\s，。；]++)", re.I)
 CODE_RE = re.compile(r"\[(J|M|C|D|R|N|S|P|Z|G|A|DB|CP|EB|EB/OL|J/OL|M/OL|N/OL|C/OL|DB/OL)\]", re.I)
 # Vancouver's `2020;12(3):45-67` or GB/T's `2020, 12(3): 45-67`
 SOURCE_RE = re.compile(
-    r"(?P<year>(?:19|20)\d{2})[^;,，\d]{0,12}[;,，]\s*(?P<volume>\d+)?\s*(?:[(（](?P<issue>[^)）]+)[)）])?"
-    r"\s*(?::\s*(?P<page>[\dA-Za-z]+(?:\s*[-–—~]\s*[\dA-Za-z]+)?))?"
+    r"(?P<year>(?:19|20)\d{2})[^;,，\d]{0,12}+[;,，]\s*+(?P<volume>\d++)?\s*+(?:[(（](?P<issue>[^)）]++)[)）])?"
+    r"\s*+(?::\s*+(?P<page>[\dA-Za-z]++(?:\s*+[-–—~]\s*+[\dA-Za-z]++)?))?"
 )
-PUBLISHER_RE = re.compile(r"^(?P<place>[^:：,，.]{2,40})\s*[:：]\s*(?P<publisher>[^,，]{2,80})\s*[,，]\s*(?:19|20)\d{2}")
-NAME_RE = re.compile(r"^(?:[A-Z][A-Za-z'’-]+(?:\s+[A-Z][A-Za-z'’-]+)*\s+[A-Z]{1,3}|[\u4e00-\u9fff·]{2,6}|et al|等)$")
+PUBLISHER_RE = re.compile(r"^(?P<place>[^:：,，.]{2,40}+)[:：]\s*+(?P<publisher>[^,，]{2,80}+)[,，]\s*+(?:19|20)\d{2}")
+# a name: `Smith J`, `Van Dyck AB` (capitalised surname words, then initials), `张三`, or the list's `et al` / `等`
+SURNAME_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*+")
+INITIALS_RE = re.compile(r"[A-Z]{1,3}")
+CJK_NAME_RE = re.compile(r"[\u4e00-\u9fff·]{2,6}|et al|等")
 YEAR_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*[.。]?\s*$")
 CODE_TYPES: dict[str, CslType] = {
     "J": "article-journal", "M": "book", "C": "paper-conference", "D": "thesis", "R": "report",
@@ -45,7 +48,7 @@ def csl_item(ident: str, title: str, date: str | None) -> CslItem:
     for found in (url, doi):
         if found:
             text = text.replace(found, " ")
-    text = re.sub(r"(?:\bdoi\s*[:：]?|https?://(?:dx\.)?doi\.org/)\s*(?=[\s.。,，;；]|$)", " ", text, flags=re.I)
+    text = re.sub(r"(?:\bdoi\s*+[:：]?|https?://(?:dx\.)?doi\.org/)\s*+(?=[.。,，;；]|$)", " ", text, flags=re.I)
     text = re.sub(r"\s+", " ", text).strip(" .。,，;；")
     kind: CslType = "webpage" if url else "document"
     authors: list[CslName] = []
@@ -95,7 +98,7 @@ def _authors(text: str, responsible: bool = False) -> tuple[list[CslName], str]:
     if not m:
         return [], text
     items = [i.strip() for i in re.split(r"\s*[,，、;；]\s*", m.group("names")) if i.strip()]
-    named = all(NAME_RE.match(i) or (responsible and len(i) <= 60) for i in items)
+    named = all(_is_name(i) or (responsible and len(i) <= 60) for i in items)
     if not items or not named or YEAR_ONLY.match(m.group("rest")):
         return [], text
     names = [_name(i) for i in items if i not in ("et al", "等")]
@@ -103,10 +106,18 @@ def _authors(text: str, responsible: bool = False) -> tuple[list[CslName], str]:
 
 
 def _name(item: str) -> CslName:
-    if IDEOGRAPH_RE.search(item) or not NAME_RE.match(item):
+    if IDEOGRAPH_RE.search(item) or not _is_name(item):
         return CslName(literal=item)
     family, _, given = item.rpartition(" ")
     return CslName(family=family, given=given)
+
+
+def _is_name(item: str) -> bool:
+    if CJK_NAME_RE.fullmatch(item):
+        return True
+    *surname, initials = item.split() or [""]
+    capitalised = all(SURNAME_RE.fullmatch(w) and w[0].isupper() for w in surname)
+    return bool(surname) and capitalised and bool(INITIALS_RE.fullmatch(initials))
 
 
 def _year(text: str) -> str | None:

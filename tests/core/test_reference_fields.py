@@ -47,3 +47,14 @@ def test_a_plain_title_stays_whole(entry: str, date: str | None) -> None:
     got = to_dict(csl_item("ref-2", entry, date))
     assert got["type"] == "document" and got["title"] == entry
     assert set(got) <= {"id", "type", "title", "issued", "language"}
+
+
+def test_hostile_entries_parse_in_linear_time() -> None:
+    """Long runs of spaces and name-like words (the regex cost tests check the patterns too)."""
+    import time
+
+    for entry in ("Smith " * 4000 + "J. Title. Journal. 2020;1(1):1-2", "关键词：" + " " * 20000 + ", 2020",
+                  "doi" + " " * 20000 + "x", "2020," + " " * 20000 + "(1"):
+        start = time.perf_counter()
+        csl_item("ref-1", entry, None)
+        assert time.perf_counter() - start < 1.0
