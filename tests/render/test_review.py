@@ -125,3 +125,29 @@ def test_libreoffice_opens_the_review_draft_and_shows_the_deletions(tmp_path: Pa
                     "未来研究需要在保证隐私的前提下提升模型的泛化能力"):
         assert deleted in texts["review"] and deleted not in texts["normal"]
     assert squeeze("通信开销与隐私攻击仍是主要挑战") in texts["normal"]
+
+
+def test_removed_text_and_comments_holding_markup_stay_text(hostile_doc: Document) -> None:
+    """What the report quotes comes from the record: it lands in the review draft as text,
+    in the deletions and in the comments, never as markup of its own."""
+    from publisher.model import Message
+    from tests.render.conftest import HOSTILE
+
+    first = hostile_doc.sections[0]
+    line = 10
+    first.line, first.blocks[0].line = line, line + 1  # type: ignore[union-attr]
+    hostile_doc.report = [
+        Message("assistant-chatter", "info", line + 2, line + 2, HOSTILE[:80], "chatter removed", HOSTILE),
+        Message("truncated-ending", "warning", line + 1, line + 1, HOSTILE[:80], "cut", " tail " + HOSTILE,
+                kept_before="Body"),
+        Message("reasoning-tags", "info", line + 3, line + 5, HOSTILE[:80], "reasoning removed", HOSTILE),
+    ]
+    review = render(hostile_doc, "docx", RenderOptions(review=True)).value
+    assert isinstance(review, bytes)
+    root = document_xml(review)
+    deleted = "".join(root.xpath("//w:delText/text()", namespaces={"w": W}))
+    assert deleted.count("<w:p><w:r><w:t>INJECTED</w:t></w:r></w:p>") == 2
+    assert "INJECTED" not in root.xpath("//w:t/text()", namespaces={"w": W})
+    assert sum("<script>" in c for c in comments(review)) >= 1
+    normal = render(hostile_doc, "docx").value
+    assert paragraphs(review, "accept") == paragraphs(normal, "accept")  # type: ignore[arg-type]
