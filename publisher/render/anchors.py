@@ -7,6 +7,7 @@ before and after it in the source.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,22 +41,22 @@ class Places:
     def __init__(self, doc: Document):
         self.doc = doc
         self.spots = spots(doc)
+        self.by_line = sorted(self.spots, key=lambda s: s.line)  # stable: reading order among equals
+        self.lines = [s.line for s in self.by_line]
+        self.sections = {s.line: s for s in reversed(doc.walk_sections()) if s.line}  # the first of a line
 
     def holding(self, line: int | None) -> Spot | None:
         """The published spot whose source starts last at or before `line`."""
-        if not line:
-            return None
-        best = None
-        for spot in self.spots:
-            if spot.line <= line and (best is None or spot.line >= best.line):
-                best = spot
-        return best
+        k = bisect.bisect_right(self.lines, line or 0) - 1
+        return self.by_line[k] if line and k >= 0 else None
 
     def between(self, m: Message) -> tuple[str, Spot | None]:
         """Where whole removed lines sit: ("before_heading" | "start" | "after" | "front", spot)."""
         first, last = m.line or 0, m.end_line or m.line or 0
-        prev = max((s for s in self.spots if s.line < first), key=lambda s: s.line, default=None)
-        nxt = min((s for s in self.spots if s.line > last), key=lambda s: s.line, default=None)
+        k = bisect.bisect_left(self.lines, first) - 1
+        prev = self.by_line[bisect.bisect_left(self.lines, self.lines[k])] if k >= 0 else None
+        k = bisect.bisect_right(self.lines, last)
+        nxt = self.by_line[k] if k < len(self.lines) else None
         if not first or (prev is None and nxt is None):
             return "front", None
         if prev is None or (nxt is not None and nxt.block is None and nxt.line - last <= first - prev.line):
@@ -64,7 +65,7 @@ class Places:
         return ("start", prev) if prev.block is None else ("after", prev)
 
     def section_at(self, line: int | None) -> Section | None:
-        return next((s for s in self.doc.walk_sections() if line and s.line == line), None)
+        return self.sections.get(line) if line else None
 
 
 def spots(doc: Document) -> list[Spot]:

@@ -194,7 +194,7 @@ class _Planner:
 
     # ---------------------------------------------------------------- comments
     def heading_note(self, line: int | None, note: Note) -> bool:
-        section = next((s for s in self.doc.walk_sections() if line and s.line == line), None)
+        section = self.places.section_at(line)
         if section is None:
             return False
         self.plan.heading_notes.setdefault(id(section), []).append(note)
