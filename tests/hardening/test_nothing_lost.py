@@ -55,24 +55,7 @@ def test_failed_write_of_a_new_file_leaves_nothing(tmp_path, monkeypatch):
     assert _listing(tmp_path) == []
 
 
-def test_failed_folder_swap_keeps_the_old_folder(tmp_path, monkeypatch):
-    target = tmp_path / "article-sphinx"
-    target.mkdir()
-    (target / "index.rst").write_text("old")
-    real_replace = os.replace
-    failures = [OSError("no space left")]
-
-    def replace(src: object, dst: object) -> None:
-        if Path(str(dst)) == target and failures:  # moving the new folder into place fails once
-            raise failures.pop()
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(OSError):
-        write_output(target, {"index.rst": b"new", "conf.py": b"x = 1"})
-    assert (target / "index.rst").read_text() == "old"  # the old folder is back in place
-    assert _listing(target) == ["index.rst"]
-    assert _listing(tmp_path) == ["article-sphinx"]
+# a failed or killed folder swap: tests/render/test_folders.py
 
 
 def test_folder_output_refuses_paths_outside_it(tmp_path):
