@@ -39,6 +39,15 @@ def format_of_file(output: str) -> str | None:
     return by_extension.get(suffix) or EXTENSION_ALIASES.get(suffix)
 
 
+def refuse_output_onto_input(sources: Sequence[str], output: str | None) -> None:
+    """`publish rec.txt -o rec.txt`, whatever -o would have meant."""
+    if output is None or output == STDOUT or not os.path.exists(output):
+        return
+    for source in sources:
+        if source != "-" and os.path.exists(source) and os.path.samefile(source, output):
+            raise UsageError("-o names the input file itself; choose another name", source)
+
+
 def output_path(source: str, fmt: str, outdir: str | None) -> Path:
     """`DIR/<stem>.<ext>` (default DIR: beside the input; the current folder for stdin)."""
     src = Path(source) if source != "-" else Path("stdin.txt")
@@ -46,8 +55,7 @@ def output_path(source: str, fmt: str, outdir: str | None) -> Path:
     ext = FORMATS[fmt].extension
     target = folder / (src.stem + (ext if ext else "-" + fmt))
     if source != "-":
-        if outdir and Path(outdir).exists() and Path(outdir).resolve() == src.resolve():
-            raise UsageError("the output folder is the input file", source)
+        refuse_output_onto_input([source], outdir)
         check_target(target, fmt, source)
     return target
 

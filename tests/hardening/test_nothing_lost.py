@@ -153,13 +153,13 @@ def test_output_path_refuses_the_input_itself(tmp_path):
         output_path(str(record), "md", None)
 
 
-def test_a_failing_writer_writes_no_format_at_all(tmp_path, monkeypatch, capsys):
-    """json renders fine, html fails: nothing is written, the old json stays."""
+def test_a_failing_writer_costs_only_its_own_format(tmp_path, monkeypatch, capsys):
+    """json renders fine, html fails: json is written, html is named, the old html stays, exit 1."""
     import publisher.api as api
 
     out = tmp_path / "out"
     out.mkdir()
-    (out / "record.json").write_bytes(b"old")
+    (out / "record.html").write_bytes(b"old")
     record = tmp_path / "record.txt"
     record.write_bytes(SAMPLE.read_bytes())
     real_render = api.render
@@ -170,9 +170,10 @@ def test_a_failing_writer_writes_no_format_at_all(tmp_path, monkeypatch, capsys)
         return real_render(doc, fmt, options)
 
     monkeypatch.setattr(api, "render", render)
-    assert cli.main([str(record), "--to", "json,html", "-o", str(out)]) == 1
-    assert _listing(out) == ["record.json"] and (out / "record.json").read_bytes() == b"old"
-    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert cli.main([str(record), "--to", "json,html", "-o", str(out), "-q"]) == 1
+    assert _listing(out) == ["record.html", "record.json"] and (out / "record.html").read_bytes() == b"old"
+    assert (out / "record.json").read_bytes().startswith(b"{")
+    assert capsys.readouterr().err.strip().splitlines() == [f"publish: error: {record}: html: pandoc crashed"]
 
 
 # --------------------------------------------------------------------------- the report accounts
