@@ -19,7 +19,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -72,7 +71,7 @@ def write_folder(target: Path, files: dict[str, bytes], protect: Sequence[Path] 
     """Build the folder beside `target` and swap it in (see the module's docstring)."""
     _clean_leftovers(target)
     check_replaceable(target, protect)
-    tmp = target.parent / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial"
+    tmp = target.parent / f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.partial"
     os.mkdir(tmp, 0o755)
     try:
         os.chmod(tmp, 0o755)  # whatever the umask: the same modes as every other output
