@@ -335,3 +335,17 @@ def test_batch_with_a_terminal_shows_progress_and_summary(tmp_path: Path, record
     assert status == EXIT_FAILED
     assert f"publish: error: {bad}: file is empty" in err
     assert "published 1 of 2 records" in err
+
+
+def test_a_format_that_times_out_costs_only_itself(tmp_path: Path, records: list[Path]) -> None:
+    from publisher.batch import plan_jobs, publish_job
+    from publisher.pipeline import BuildOptions
+    from publisher.render import RenderOptions
+
+    out = tmp_path / "out"
+    job = plan_jobs([str(records[0])], ["json", "docx", "md"], str(out), BuildOptions(), RenderOptions(timeout=0.001),
+                    lambda: b"")[0]
+    outcome = publish_job(job)
+    assert outcome.error is None and outcome.failed_formats == ["docx"]
+    assert outcome.errors == [f"{records[0]}: docx: pandoc (docx) took longer than 0.001 s and was stopped"]
+    assert files_in(out) == [f"{records[0].stem}.json", f"{records[0].stem}.md"]

@@ -120,7 +120,9 @@ def field_runs(instruction: str, result: str, rpr: etree._Element | None = None)
 # --------------------------------------------------------------------------- package
 def parse(data: bytes) -> etree._Element:
     # The parts come from pandoc, but no entity expansion or network access all the same.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    # huge_tree: a record may hold a paragraph of more than 10 MB without a break (libxml2's
+    # default limit for one text node); without entities that costs only the text's memory.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     return etree.fromstring(data, parser)
 
 
