@@ -308,7 +308,7 @@ def _record_lines(outcome: Outcome, args: argparse.Namespace, prefix: str, quiet
 
 
 def _published(outcome: Outcome) -> str:
-    names = ", ".join(path.suffix.lstrip(".") or path.name for path in outcome.written) or "nothing"
+    names = ", ".join(path.suffix.lstrip(".") or path.name for path in outcome.written) or "nothing (report only)"
     warnings = f", {outcome.warnings} warning{'s' if outcome.warnings != 1 else ''}" if outcome.warnings else ""
     failed = f"; {', '.join(outcome.failed_formats)} failed" if outcome.failed_formats else ""
     return f"published {names}{warnings}{failed}"
