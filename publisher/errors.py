@@ -26,3 +26,13 @@ class RenderError(PublishError):
 
 class UsageError(PublishError):
     """The command line asks for something impossible (unknown format, -o on the input)."""
+
+
+class ModelError(PublishError):
+    """A document that breaks the model's rules (an unknown language, a number out of range,
+    a JSON document that does not match the schema); the message names the field."""
+
+    def __init__(self, message: str, source: str | None = None, line: int | None = None):
+        super().__init__(message, source, line)
+        if source is None:  # a document, not a file: the field path is the place
+            self.args = (message,)

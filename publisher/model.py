@@ -1,18 +1,37 @@
 """The document model: plain typed data, the contract between stages and with a CMS.
 
 Nothing here knows about DOCX, HTML or pandoc. Every class serialises to JSON through
-`to_dict()` and back through `document_from_dict()`; `publisher/schema/document.schema.json`
-describes the JSON and is validated in the tests. Bump SCHEMA_VERSION on any change.
+`to_dict()` and back through `publisher.schema.document_from_dict()`, which validates what
+it loads. The JSON Schema (`publisher/schema/document.schema.json`) is generated from these
+classes (`python -m publisher.schema`): their type hints, and the `Rule` annotations below for
+what a type alone cannot say. Constructing a node checks its enumerations and minimums at
+once (`ModelError`); loading checks everything. Bump SCHEMA_VERSION on any change.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_type_hints
+
+from publisher.errors import ModelError
 
 SCHEMA_VERSION = "1.0"
 
+
+@dataclass(frozen=True)
+class Rule:
+    """What a field's type alone cannot say, for the schema and for validation."""
+
+    minimum: int | None = None
+    min_items: int | None = None
+    pattern: str | None = None
+    description: str | None = None
+
+
 Severity = Literal["info", "warning", "error"]
+Language = Literal["zh", "en"]
+Positive = Annotated[int, Rule(minimum=1)]
+Line = Annotated[int | None, Rule(minimum=0, description="source line in the record (1-based); 0 or null: none")]
 
 
 # --------------------------------------------------------------------------- inlines
@@ -45,8 +64,11 @@ class Link:
     """A hyperlink; the URL is always http(s) or mailto (the assembler refuses others)."""
 
     type: ClassVar[str] = "link"
-    url: str
+    url: Annotated[str, Rule(pattern="^(https?://|mailto:)")]
     inlines: list[Inline]
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 @dataclass
@@ -55,7 +77,10 @@ class Cite:
     citation stage they are the final Vancouver numbers, sorted and unique."""
 
     type: ClassVar[str] = "cite"
-    numbers: list[int]
+    numbers: Annotated[list[Positive], Rule(min_items=1)]
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 Inline = Text | Strong | Emph | Code | Link | Cite
@@ -67,17 +92,20 @@ Cell = list[Inline]
 class Paragraph:
     type: ClassVar[str] = "paragraph"
     inlines: list[Inline]
-    line: int | None = None  # first source line in the record, for reports
+    line: Line = None  # first source line in the record, for reports
 
 
 @dataclass
 class Table:
     type: ClassVar[str] = "table"
-    number: int | None
+    number: Annotated[int | None, Rule(minimum=1, description="null until the tables stage numbers it")]
     caption: str
     header: list[Cell]
     rows: list[list[Cell]]
-    line: int | None = None
+    line: Line = None
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 @dataclass
@@ -85,15 +113,18 @@ class ListBlock:
     type: ClassVar[str] = "list"
     ordered: bool
     items: list[list[Block]]
-    start: int = 1
-    line: int | None = None
+    start: Annotated[int, Rule(minimum=0)] = 1
+    line: Line = None
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 @dataclass
 class Quote:
     type: ClassVar[str] = "quote"
     blocks: list[Block]
-    line: int | None = None
+    line: Line = None
 
 
 @dataclass
@@ -101,7 +132,7 @@ class CodeBlock:
     type: ClassVar[str] = "code_block"
     text: str
     language: str = ""
-    line: int | None = None
+    line: Line = None
 
 
 Block = Paragraph | Table | ListBlock | Quote | CodeBlock
@@ -110,12 +141,15 @@ Block = Paragraph | Table | ListBlock | Quote | CodeBlock
 # --------------------------------------------------------------------------- structure
 @dataclass
 class Section:
-    number: str  # "2.1"
+    number: Annotated[str, Rule(pattern=r"^(\d+(\.\d+)*)?$", description="\"2.1\"; empty before numbering")]
     title: str  # without its number
-    level: int  # 1 = chapter
+    level: Positive  # 1 = chapter
     blocks: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    line: int | None = None
+    line: Line = None
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
     def anchor(self) -> str:
         return "sec-" + self.number.replace(".", "-")
@@ -123,13 +157,16 @@ class Section:
 
 @dataclass
 class Reference:
-    number: int
+    number: Positive
     title: str
     date: str | None
     text: str  # the formatted entry, e.g. "Title. 2024-12-31."
-    supplied: list[int]  # the supplied-list numbers this entry came from
+    supplied: Annotated[list[Positive], Rule(min_items=1)]  # the supplied-list numbers this entry came from
     cited: bool = True
     raw: str = ""  # the supplied entry as it arrived (first of `supplied`)
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
     def anchor(self) -> str:
         return f"ref-{self.number}"
@@ -141,16 +178,19 @@ class Message:
 
     rule: str
     severity: Severity
-    line: int | None
-    end_line: int | None
+    line: Line
+    end_line: Line
     excerpt: str
     message: str
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
 
 @dataclass
 class Metadata:
     uuid: str | None = None
-    received: str | None = None  # ISO 8601
+    received: Annotated[str | None, Rule(description="ISO 8601")] = None
     topic: str | None = None
     source: str | None = None  # the record's file name
 
@@ -158,7 +198,7 @@ class Metadata:
 @dataclass
 class Document:
     title: str
-    language: Literal["zh", "en"]
+    language: Language
     metadata: Metadata = field(default_factory=Metadata)
     keywords: list[str] = field(default_factory=list)
     abstract: list[Block] = field(default_factory=list)
@@ -166,6 +206,9 @@ class Document:
     references: list[Reference] = field(default_factory=list)
     report: list[Message] = field(default_factory=list)
     schema: str = SCHEMA_VERSION
+
+    def __post_init__(self) -> None:
+        check_fields(self)
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)
@@ -283,53 +326,59 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
-_INLINES: dict[str, type] = {c.type: c for c in (Text, Strong, Emph, Code, Link, Cite)}
-_BLOCKS: dict[str, type] = {c.type: c for c in (Paragraph, Table, ListBlock, Quote, CodeBlock)}
+# --------------------------------------------------------------------------- validation
+_CHECKS: dict[type, list[tuple[str, Any]]] = {}
 
 
-def inline_from_dict(d: dict[str, Any]) -> Inline:
-    cls = _INLINES[d["type"]]
-    kw = {k: v for k, v in d.items() if k != "type"}
-    if "inlines" in kw:
-        kw["inlines"] = [inline_from_dict(x) for x in kw["inlines"]]
-    return cls(**kw)
+def field_types(cls: type) -> dict[str, Any]:
+    """The type hints of a model class's fields, with their `Rule` annotations."""
+    hints = get_type_hints(cls, include_extras=True)
+    return {f.name: hints[f.name] for f in fields(cls)}
 
 
-def block_from_dict(d: dict[str, Any]) -> Block:
-    cls = _BLOCKS[d["type"]]
-    kw = {k: v for k, v in d.items() if k != "type"}
-    if cls is Paragraph:
-        kw["inlines"] = [inline_from_dict(x) for x in kw["inlines"]]
-    elif cls is Table:
-        kw["header"] = [[inline_from_dict(x) for x in cell] for cell in kw["header"]]
-        kw["rows"] = [[[inline_from_dict(x) for x in cell] for cell in row] for row in kw["rows"]]
-    elif cls is ListBlock:
-        kw["items"] = [[block_from_dict(x) for x in item] for item in kw["items"]]
-    elif cls is Quote:
-        kw["blocks"] = [block_from_dict(x) for x in kw["blocks"]]
-    return cls(**kw)
+def rules_of(hint: Any) -> tuple[Any, list[Rule]]:
+    """(the bare type, its Rules) of an annotated type hint."""
+    rules: list[Rule] = []
+    while get_origin(hint) is Annotated:
+        hint, *extra = get_args(hint)
+        rules.extend(r for r in extra if isinstance(r, Rule))
+    return hint, rules
 
 
-def section_from_dict(d: dict[str, Any]) -> Section:
-    return Section(
-        number=d["number"],
-        title=d["title"],
-        level=d["level"],
-        blocks=[block_from_dict(b) for b in d.get("blocks", [])],
-        sections=[section_from_dict(s) for s in d.get("sections", [])],
-        line=d.get("line"),
-    )
+def check_value(value: Any, hint: Any, where: str) -> None:
+    """Enumerations, minimums and item counts of one value (not its nested nodes' fields)."""
+    bare, rules = rules_of(hint)
+    if get_origin(bare) is Literal and value not in get_args(bare):
+        allowed = ", ".join(repr(a) for a in get_args(bare))
+        raise ModelError(f"{where}: {value!r} is not one of {allowed}")
+    for rule in rules:
+        if rule.minimum is not None and isinstance(value, int) and value < rule.minimum:
+            raise ModelError(f"{where}: {value} is below the minimum {rule.minimum}")
+        if rule.min_items is not None and isinstance(value, list) and len(value) < rule.min_items:
+            raise ModelError(f"{where}: needs at least {rule.min_items} item(s)")
+    if get_origin(bare) is list and isinstance(value, list):
+        (item,) = get_args(bare)
+        if rules_of(item)[1] or get_origin(rules_of(item)[0]) is Literal:
+            for k, v in enumerate(value):
+                check_value(v, item, f"{where}[{k}]")
 
 
-def document_from_dict(d: dict[str, Any]) -> Document:
-    return Document(
-        schema=d.get("schema", SCHEMA_VERSION),
-        title=d["title"],
-        language=d["language"],
-        metadata=Metadata(**d.get("metadata", {})),
-        keywords=list(d.get("keywords", [])),
-        abstract=[block_from_dict(b) for b in d.get("abstract", [])],
-        sections=[section_from_dict(s) for s in d.get("sections", [])],
-        references=[Reference(**r) for r in d.get("references", [])],
-        report=[Message(**m) for m in d.get("report", [])],
-    )
+def check_fields(node: Any) -> None:
+    """Check a node's own fields on construction (cheap: only constrained fields)."""
+    cls = type(node)
+    checks = _CHECKS.get(cls)
+    if checks is None:
+        checks = [(name, hint) for name, hint in field_types(cls).items()
+                  if rules_of(hint)[1] or get_origin(rules_of(hint)[0]) is Literal
+                  or _constrained_items(rules_of(hint)[0])]
+        _CHECKS[cls] = checks
+    for name, hint in checks:
+        check_value(getattr(node, name), hint, f"{cls.__name__}.{name}")
+
+
+def _constrained_items(bare: Any) -> bool:
+    if get_origin(bare) is not list:
+        return False
+    (item,) = get_args(bare)
+    inner, rules = rules_of(item)
+    return bool(rules) or get_origin(inner) is Literal

@@ -1,7 +1,8 @@
 """Markdown lines of one section -> model blocks (paragraphs, lists, quotes, code, tables).
 
-Pipe tables are cut out first and parsed by `publisher.tables` (which repairs the broken
-ones markdown-it would not recognise); the rest goes through markdown-it-py with raw HTML,
+Pipe tables are cut out first (the lexer's table rows, outside code fences) and parsed by
+`publisher.markdown.pipe_tables`, which repairs the broken ones markdown-it would not
+recognise; the rest goes through markdown-it-py with raw HTML,
 link reference definitions, setext headings and indented code switched off, so text stays
 text. Inline citations of every notation become Cite inlines here.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 from publisher.assemble.inlines import MD, inlines_from_tokens, parse_inlines
-from publisher.markdown.lexer import CAPTION_LINE_RE, is_table_row
+from publisher.markdown.lexer import CAPTION_LINE_RE, fenced, is_table_row
 from publisher.markdown.pipe_tables import PipeTable, parse_table
 from publisher.model import Block, Cell, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong, Table, Text
 from publisher.source import SourceLine
@@ -22,14 +23,19 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
     """The body lines of one section -> blocks, in order."""
     blocks: list[Block] = []
     messages: list[Message] = []
+    in_fence = fenced(lines)
     i = 0
     chunk: list[SourceLine] = []
     while i < len(lines):
-        if is_table_row(lines[i].text) and _table_starts(lines, i):
+        if in_fence[i]:
+            chunk.append(lines[i])
+            i += 1
+            continue
+        if is_table_row(lines[i].text) and _table_starts(lines, i, in_fence):
             blocks.extend(_markdown_blocks(chunk, messages))
             chunk = []
             j = i
-            while j < len(lines) and is_table_row(lines[j].text):
+            while j < len(lines) and is_table_row(lines[j].text) and not in_fence[j]:
                 j += 1
             table, msgs = parse_table(lines[i:j])
             blocks.append(table_block(table))
@@ -48,9 +54,9 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
     return blocks, messages
 
 
-def _table_starts(lines: list[SourceLine], i: int) -> bool:
+def _table_starts(lines: list[SourceLine], i: int, in_fence: list[bool]) -> bool:
     """A table is two or more table lines in a row (a lone `a | b` line is prose)."""
-    return i + 1 < len(lines) and is_table_row(lines[i + 1].text)
+    return i + 1 < len(lines) and is_table_row(lines[i + 1].text) and not in_fence[i + 1]
 
 
 def table_block(table: PipeTable) -> Table:
@@ -71,7 +77,7 @@ def _markdown_blocks(lines: list[SourceLine], messages: list[Message] | None = N
     tokens = MD.parse(text)
     if any(tok.level >= MD.options["maxNesting"] - 2 for tok in tokens):
         return _flattened(lines, messages)
-    blocks, _ = _block_tokens(tokens, 0, numbers, closing=None)
+    blocks, _ = _block_tokens(tokens, 0, numbers, None, messages if messages is not None else [])
     return blocks
 
 
@@ -94,7 +100,9 @@ def _line(tok: Token, numbers: list[int]) -> int | None:
     return numbers[tok.map[0]] if tok.map and tok.map[0] < len(numbers) else None
 
 
-def _block_tokens(tokens: list[Token], i: int, numbers: list[int], closing: str | None) -> tuple[list[Block], int]:
+def _block_tokens(
+    tokens: list[Token], i: int, numbers: list[int], closing: str | None, messages: list[Message]
+) -> tuple[list[Block], int]:
     blocks: list[Block] = []
     while i < len(tokens):
         tok = tokens[i]
@@ -104,7 +112,11 @@ def _block_tokens(tokens: list[Token], i: int, numbers: list[int], closing: str 
             inline = tokens[i + 1]
             inlines = inlines_from_tokens(inline.children or [])
             if tok.type == "heading_open" and inlines:
+                # top-level headings were taken out by assembly: this one sits in a list or quote
                 inlines = [Strong(inlines)]
+                line = _line(tok, numbers)
+                messages.append(Message("nested-heading", "info", line, line, inline.content[:80],
+                                        "heading inside a list or quote published as bold text"))
             if inlines:
                 blocks.append(Paragraph(inlines, _line(tok, numbers)))
             i += 3
@@ -114,12 +126,12 @@ def _block_tokens(tokens: list[Token], i: int, numbers: list[int], closing: str 
             j = i + 1
             close = tok.type.replace("_open", "_close")
             while tokens[j].type != close:
-                item, j = _block_tokens(tokens, j + 1, numbers, "list_item_close")
+                item, j = _block_tokens(tokens, j + 1, numbers, "list_item_close", messages)
                 items.append(item)
             blocks.append(ListBlock(tok.type.startswith("ordered"), items, start, _line(tok, numbers)))
             i = j + 1
         elif tok.type == "blockquote_open":
-            inner, i = _block_tokens(tokens, i + 1, numbers, "blockquote_close")
+            inner, i = _block_tokens(tokens, i + 1, numbers, "blockquote_close", messages)
             blocks.append(Quote(inner, _line(tok, numbers)))
         elif tok.type in ("fence", "code_block"):
             blocks.append(CodeBlock(tok.content.rstrip("\n"), (tok.info or "").strip().split(" ")[0], _line(tok, numbers)))

@@ -16,10 +16,11 @@ from pathlib import Path
 import anyio
 
 from publisher.formats import FORMATS
-from publisher.model import Document, document_from_dict
+from publisher.model import Document
 from publisher.pipeline import BuildOptions, build_document
 from publisher.render import RenderOptions, render
 from publisher.render.outputs import write_output
+from publisher.schema import document_from_dict
 from publisher.service.store import Draft, DraftStore
 from publisher.service.workers import ConversionPool
 

@@ -20,7 +20,8 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from publisher.errors import InputError
-from publisher.model import Document, document_from_dict
+from publisher.model import Document
+from publisher.schema import document_from_dict
 from publisher.service.api import output_response
 from publisher.service.drafts import JSON_MEDIA_TYPE
 from publisher.service.filenames import content_disposition

@@ -40,6 +40,7 @@ RULES: dict[str, tuple[str, str]] = {
     "unterminated-fence": ("repaired", "Code blocks that were never closed"),
     "truncated-ending": ("repaired", "Chapters that stop mid-sentence, cut back to the last full sentence"),
     "deep-nesting": ("repaired", "Lists or quotes nested too deeply, flattened into paragraphs"),
+    "nested-heading": ("repaired", "Headings inside a list or quote, published as bold text"),
     "table-repair": ("repaired", "Tables with missing or extra cells"),
     "table-caption": ("repaired", "Tables without a title"),
     "table-reference": ("repaired", "Sentences that point at a table that is not published"),

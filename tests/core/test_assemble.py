@@ -132,3 +132,28 @@ def test_a_renamed_chapter_is_placed_by_its_number_when_its_slot_is_free() -> No
     assert [s.title for s in doc.sections] == ["引言", "结论"]
     assert any(m.rule == "chapter-match" for m in doc.report)
     assert any(m.rule == "off-outline" and "无关的综述" in m.message for m in doc.report)
+
+
+def test_pipe_rows_inside_a_code_fence_stay_code() -> None:
+    """The lexer decides what is fenced for every stage: a table cut out of a code block
+    would publish half the code as a table."""
+    from publisher.assemble.blocks import parse_blocks
+    from publisher.model import CodeBlock
+    from publisher.source import SourceLine
+
+    text = "```text\n| a | b |\n|---|---|\n| 1 | 2 |\n```\n\n| x | y |\n|---|---|\n| 3 | 4 |\n"
+    blocks, _ = parse_blocks([SourceLine(i + 1, t) for i, t in enumerate(text.split("\n"))])
+    assert [type(b).__name__ for b in blocks] == ["CodeBlock", "Table"]
+    code = blocks[0]
+    assert isinstance(code, CodeBlock) and "| 1 | 2 |" in code.text
+
+
+def test_a_heading_inside_a_quote_becomes_bold_and_is_reported() -> None:
+    from publisher.assemble.blocks import parse_blocks
+    from publisher.model import Quote, Strong
+    from publisher.source import SourceLine
+
+    blocks, messages = parse_blocks([SourceLine(5, "> ## 引用中的标题"), SourceLine(6, "> 引用正文。")])
+    quote = blocks[0]
+    assert isinstance(quote, Quote) and isinstance(quote.blocks[0].inlines[0], Strong)  # type: ignore[union-attr]
+    assert [(m.rule, m.line) for m in messages] == [("nested-heading", 5)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -97,7 +96,6 @@ def test_control_characters_do_not_break_the_xml(rich_doc_en: Document) -> None:
     assert root.find("back/ref-list/ref/mixed-citation").text == "Bad entry."
 
 
-@pytest.mark.skipif(importlib.util.find_spec("publisher.pipeline") is None, reason="pipeline not written yet")
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
 def test_samples(sample: Path) -> None:
     from publisher.pipeline import build_document

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from publisher.errors import RenderError
+from publisher.errors import ModelError, RenderError
 from publisher.model import Cite, Document, Paragraph, Table, Text
 from publisher.render import RenderOptions, pandoc_run
 from publisher.render.pandoc_ast import column_shares, to_pandoc, words
@@ -85,8 +85,14 @@ def test_citation_group_links_each_number_and_range(rich_doc_zh: Document) -> No
 
 
 def test_empty_citation_disappears() -> None:
+    """The model refuses an empty citation group; one emptied after construction (as a stage
+    might leave it) renders as nothing."""
+    with pytest.raises(ModelError, match="Cite.numbers"):
+        Cite([])
+    cite = Cite([1])
+    cite.numbers = []
     doc = Document(title="t", language="en", sections=[])
-    doc.abstract = [Paragraph([Text("a"), Cite([]), Text("b")])]
+    doc.abstract = [Paragraph([Text("a"), cite, Text("b")])]
     ast = to_pandoc(doc, RenderOptions(), "html")
     assert "Superscript" not in {n["t"] for n in nodes(ast)}
 

@@ -22,16 +22,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def docx_writer_available() -> bool:
-    try:
-        from publisher.render import writer_for
-
-        writer_for("docx")
-    except Exception:  # a writer still being written may fail to import in any way
-        return False
-    return True
-
-
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
     """One Chromium and one server for the module: (browser, base URL)."""
@@ -74,8 +64,6 @@ def test_upload_preview_and_download_docx(browser_page: tuple[Any, str]) -> None
     assert report.locator("h3", has_text="Removed").count() == 1
     assert "lines 327–337" in report.inner_text()
 
-    if not docx_writer_available():
-        pytest.skip("the docx writer (publisher/render/docx.py) is not available yet")
     with page.expect_download() as info:
         page.click("a.button[href$='/docx']")
     download = info.value
