@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -88,24 +88,24 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
-    return value
+def _checked(parse: Callable[[str], float], kind: str, ok: Callable[[float], bool], wanted: str
+             ) -> Callable[[str], float]:
+    """An argparse type: `parse` the text, then refuse in one line what is not `ok`."""
+    def convert(text: str) -> float:
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {kind}: {text!r}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {text}")
+        return value
+
+    return convert
 
 
-def _megabytes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:  # nan and inf parse as floats
-        raise argparse.ArgumentTypeError(f"must be a number of megabytes above 0, not {text}")
-    return value
+_positive_int = _checked(int, "a whole number", lambda v: v >= 1, "1 or more")
+# nan and inf parse as floats
+_megabytes = _checked(float, "a number", lambda v: math.isfinite(v) and v > 0, "a number of megabytes above 0")
 
 
 def main(argv: list[str] | None = None) -> int:
