@@ -108,7 +108,10 @@ class Compiler:
         try:
             assert self.process.stdin is not None
             _write_frame(self.process.stdin, request)
-            header = json.loads(self._read_frame(deadline, timeout, origin))
+            header = _header(self._read_frame(deadline, timeout, origin))
+            if header is None:  # not our protocol: something else wrote on the child's stdout
+                self.close(kill=True)
+                raise RenderError("typst failed: the compiler process answered out of turn", origin)
             if not header["ok"]:
                 raise RenderError(f"typst failed: {header['error']}", origin)
             pdf = self._read_frame(deadline, timeout, origin)
@@ -128,15 +131,19 @@ class Compiler:
         """`size` bytes from the child's stdout, keeping its stderr drained meanwhile."""
         assert self.process.stdout is not None and self.process.stderr is not None
         out, err = self.process.stdout.fileno(), self.process.stderr.fileno()
+        watched = [out, err]
         chunks, have = [], 0
         while have < size:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.close(kill=True)
                 raise RenderError(f"typst took longer than {timeout:g} s and was stopped", origin)
-            ready, _, _ = select.select([out, err], [], [], left)
+            ready, _, _ = select.select(watched, [], [], left)
             if err in ready:
-                self._keep_stderr(os.read(err, 65536))
+                data = os.read(err, 65536)
+                self._keep_stderr(data)
+                if not data:
+                    watched = [out]  # closed: only stdout says more
             if out in ready:
                 chunk = os.read(out, min(size - have, 1 << 20))
                 if not chunk:
@@ -204,6 +211,7 @@ def _compiler() -> Compiler:
             current.close(kill=True)
         _reap_orphans()
         current = _LOCAL.compiler = Compiler()
+        _close_at_worker_exit()
     return current
 
 
@@ -221,14 +229,41 @@ def close_all() -> None:
         compiler.close()
 
 
+def _close_at_worker_exit() -> None:
+    """A multiprocessing worker (a batch's) leaves by os._exit, past atexit: close the children
+    from multiprocessing's own exit hook, so that they are waited for (and their CPU time is
+    counted with the worker's) instead of being killed by the kernel."""
+    global _WORKER_HOOK
+    multiprocessing = sys.modules.get("multiprocessing")
+    if _WORKER_HOOK or multiprocessing is None or multiprocessing.parent_process() is None:
+        return
+    from multiprocessing import util
+
+    util.Finalize(None, close_all, exitpriority=0)
+    _WORKER_HOOK = True
+
+
+_WORKER_HOOK = False
+
+
 def _forget_after_fork() -> None:
     # a forked process (a batch worker) inherits the pipes but not the children: drop them
+    global _WORKER_HOOK
     for compiler in list(_ALL):
         compiler._release()
     _LOCAL.compiler = None
+    _WORKER_HOOK = False
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def _header(frame: bytes) -> dict[str, Any] | None:
+    try:
+        header = json.loads(frame)
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) and "ok" in header else None
 
 
 def _write_frame(stream: IO[bytes], data: bytes) -> None:
@@ -252,7 +287,9 @@ def _child_main(parent: int) -> int:
 
     import typst
 
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    # the answers get a descriptor of their own; anything else printed goes to stderr
+    stdin, stdout = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     fonts: dict[tuple[str, ...], Any] = {}
     while True:
         size = stdin.read(_HEADER.size)
