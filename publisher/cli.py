@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-rule", action="append", default=[], metavar="RULE",
                    help="do not run this cleaning rule (e.g. repetition); may be repeated")
     p.add_argument("--font-dir", action="append", default=[], metavar="DIR", help="pdf: extra font folder")
+    p.add_argument("--templates", metavar="DIR",
+                   help="a copy of the templates/ folder (reference.docx, html/, pdf/) to restyle every output")
+    p.add_argument("--report-in-html", action="store_true",
+                   help="html: end the standalone page with the processing report")
+    p.add_argument("--pandoc-citations", action="store_true",
+                   help="md: pandoc citations [@ref-N], with the csl bibliography written beside it")
     p.add_argument("--max-size", type=_megabytes, default=DEFAULT_MAX_MB, metavar="MB",
                    help=f"refuse records larger than this (default: {DEFAULT_MAX_MB})")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -110,10 +116,10 @@ _megabytes = _checked(float, "a number", lambda v: math.isfinite(v) and v > 0, "
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
-    if args_list[:1] == ["serve"]:
-        from publisher.service.cli import serve_main
+    if args_list[:1] in (["serve"], ["worker"], ["db"]):
+        from publisher.service.cli import ENTRANCES
 
-        return serve_main(args_list[1:])
+        return ENTRANCES[args_list[0]](args_list[1:])
     args = build_parser().parse_args(args_list)
     try:
         return _run(args)
@@ -138,12 +144,16 @@ def _run(args: argparse.Namespace) -> int:
     build = BuildOptions(max_bytes=int(args.max_size * 1048576), draft=args.draft,
                          include_uncited=args.include_uncited, skip_rules=frozenset(args.skip_rule))
     render = RenderOptions(toc=args.toc, fragment=args.fragment, draft=args.draft,
-                           font_dirs=tuple(Path(d).expanduser() for d in args.font_dir))
+                           font_dirs=tuple(Path(d).expanduser() for d in args.font_dir),
+                           templates=Path(args.templates) if args.templates else None,
+                           report_in_html=args.report_in_html, pandoc_citations=args.pandoc_citations)
     try:
         if args.files.count("-") > 1:
             raise UsageError("standard input can be read only once", "-")
         refuse_output_onto_input(args.files, args.output)
         formats = _formats(args)
+        if args.pandoc_citations and "md" in formats and "csl" not in formats:
+            formats.append("csl")  # the bibliography the markdown names
         _check_options(build, render)
         jobs = plan_jobs(args.files, formats, args.output, build, render,
                          lambda: read_stream(sys.stdin.buffer, "<stdin>", build.max_bytes))
@@ -192,6 +202,8 @@ def _check_options(build: BuildOptions, render: RenderOptions) -> None:
     for folder in render.font_dirs:
         if not folder.is_dir():
             raise UsageError(f"font folder not found: {folder}", "--font-dir")
+    if render.templates is not None and not render.templates.is_dir():
+        raise UsageError(f"not a folder: {render.templates}", "--templates")
 
 
 def _exit_status(outcomes: Sequence[Outcome], strict: bool) -> int:

@@ -29,6 +29,8 @@ FORMATS: dict[str, Format] = {
         Format("pdf", "pdf", ".pdf", "application/pdf", "print-ready A4"),
         Format("jats", "jats", ".xml", "application/xml; charset=utf-8", "JATS XML"),
         Format("sphinx", "sphinx", "", "application/zip", "a Sphinx project folder"),
+        Format("csl", "csl_json", ".csl.json", "application/vnd.citationstyles.csl+json",
+               "the cited references as CSL JSON (for pandoc --citeproc)"),
     )
 }
 ALL_FORMATS = list(FORMATS)

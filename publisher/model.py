@@ -10,12 +10,13 @@ once (`ModelError`); loading checks everything. Bump SCHEMA_VERSION on any chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_type_hints
 
 from publisher.errors import ModelError
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,8 @@ class Message:
     end_line: Line
     excerpt: str
     message: str
+    removed: Annotated[str | None, Rule(description="the whole text the rule took out (the excerpt may be cut "
+                                             "short); null when it removed nothing or did not say")] = None
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -327,7 +330,7 @@ def to_dict(obj: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- validation
-_CHECKS: dict[type, list[tuple[str, Any]]] = {}
+_CHECKS: dict[type, list[tuple[str, Any]]] = {}  # class -> (field, checker)
 
 
 def field_types(cls: type) -> dict[str, Any]:
@@ -345,40 +348,68 @@ def rules_of(hint: Any) -> tuple[Any, list[Rule]]:
     return hint, rules
 
 
+# A compiled check: None when the value is fine, else "<path below the value>: <what is wrong>".
+Checker = Callable[[Any], str | None]
+_COMPILED: dict[Any, Checker | None] = {}
+
+
 def check_value(value: Any, hint: Any, where: str) -> None:
     """Enumerations, minimums and item counts of one value (not its nested nodes' fields)."""
+    checker = _checker(hint)
+    fault = checker(value) if checker is not None else None
+    if fault is not None:
+        raise ModelError(where + fault)
+
+
+def _checker(hint: Any) -> Checker | None:
+    """One compiled check per type hint (None: nothing to check), so construction stays cheap."""
+    if hint in _COMPILED:
+        return _COMPILED[hint]
     bare, rules = rules_of(hint)
-    if get_origin(bare) is Literal and value not in get_args(bare):
-        allowed = ", ".join(repr(a) for a in get_args(bare))
-        raise ModelError(f"{where}: {value!r} is not one of {allowed}")
+    parts: list[Checker] = []
+    if get_origin(bare) is Literal:
+        allowed = get_args(bare)
+        names = ", ".join(repr(a) for a in allowed)
+        parts.append(lambda v: None if v in allowed else f": {v!r} is not one of {names}")
     for rule in rules:
-        if rule.minimum is not None and isinstance(value, int) and value < rule.minimum:
-            raise ModelError(f"{where}: {value} is below the minimum {rule.minimum}")
-        if rule.min_items is not None and isinstance(value, list) and len(value) < rule.min_items:
-            raise ModelError(f"{where}: needs at least {rule.min_items} item(s)")
-    if get_origin(bare) is list and isinstance(value, list):
-        (item,) = get_args(bare)
-        if rules_of(item)[1] or get_origin(rules_of(item)[0]) is Literal:
-            for k, v in enumerate(value):
-                check_value(v, item, f"{where}[{k}]")
+        if rule.minimum is not None:
+            low = rule.minimum
+            parts.append(lambda v, low=low: f": {v} is below the minimum {low}"  # type: ignore[misc]
+                         if isinstance(v, int) and v < low else None)
+        if rule.min_items is not None:
+            count = rule.min_items
+            parts.append(lambda v, count=count: f": needs at least {count} item(s)"  # type: ignore[misc]
+                         if isinstance(v, list) and len(v) < count else None)
+    if get_origin(bare) is list:
+        item = _checker(get_args(bare)[0])
+        if item is not None:
+            parts.append(lambda v, item=item: _first_item_fault(v, item))  # type: ignore[misc]
+    checker: Checker | None = None
+    if len(parts) == 1:
+        checker = parts[0]
+    elif parts:
+        checker = lambda v: next((f for part in parts if (f := part(v)) is not None), None)  # noqa: E731
+    _COMPILED[hint] = checker
+    return checker
+
+
+def _first_item_fault(values: Any, item: Checker) -> str | None:
+    if isinstance(values, list):
+        for k, v in enumerate(values):
+            fault = item(v)
+            if fault is not None:
+                return f"[{k}]{fault}"
+    return None
 
 
 def check_fields(node: Any) -> None:
-    """Check a node's own fields on construction (cheap: only constrained fields)."""
+    """Check a node's own fields on construction (only constrained fields, compiled once)."""
     cls = type(node)
     checks = _CHECKS.get(cls)
     if checks is None:
-        checks = [(name, hint) for name, hint in field_types(cls).items()
-                  if rules_of(hint)[1] or get_origin(rules_of(hint)[0]) is Literal
-                  or _constrained_items(rules_of(hint)[0])]
+        checks = [(name, c) for name, hint in field_types(cls).items() if (c := _checker(hint)) is not None]
         _CHECKS[cls] = checks
-    for name, hint in checks:
-        check_value(getattr(node, name), hint, f"{cls.__name__}.{name}")
-
-
-def _constrained_items(bare: Any) -> bool:
-    if get_origin(bare) is not list:
-        return False
-    (item,) = get_args(bare)
-    inner, rules = rules_of(item)
-    return bool(rules) or get_origin(inner) is Literal
+    for name, check in checks:
+        fault = check(getattr(node, name))
+        if fault is not None:
+            raise ModelError(f"{cls.__name__}.{name}{fault}")

@@ -1,7 +1,7 @@
 """The stages in order, each returning `Result(value, messages)`:
 
     record.txt -> read -> clean -> assemble -> tables -> cite -> Document (+ report)
-                  read/   clean/   assemble/   tables/   cite/
+                  read/   clean/   assemble/   tables/   cite/      -> guard.py (silent loss)
 
 `build(...)` runs them once and concatenates their messages into the document's report;
 every writer in `render/` then renders that one document. A stage never changes what an
@@ -17,7 +17,10 @@ from pathlib import Path
 
 from publisher.assemble import assemble, parse_outline
 from publisher.cite import number_citations, parse_supplied
-from publisher.clean import clean_content
+from publisher.clean import clean_content, has_publishable_text
+from publisher.clean.chatter import unsure_chatter
+from publisher.errors import InputError
+from publisher.guard import check_loss
 from publisher.model import Document
 from publisher.read import DEFAULT_MAX_BYTES, read_file, read_record
 from publisher.result import Result
@@ -49,12 +52,20 @@ def build(
     data, label = _input(source, path, text, name, opts.max_bytes)
     record = read_record(data, label, opts.max_bytes)
     cleaned = clean_content(record.value.content, opts.skip_rules)
+    if not has_publishable_text(cleaned.value):
+        raise InputError("no content to publish: everything in the content section is debris "
+                         f"({', '.join(sorted({m.rule for m in cleaned.messages}))})", label)
+    # sentences cleaning kept that may be chatter: reported once, as warnings (no change made)
+    unsure = [] if "assistant-chatter" in opts.skip_rules else [m for g in cleaned.value for m in unsure_chatter(g)]
     outline = parse_outline(record.value.outline)
     assembled = assemble(record.value, cleaned.value, outline, draft=opts.draft)
     tabled = resolve_tables(assembled.value)
     supplied = parse_supplied(record.value.references)
     cited = number_citations(tabled.value, supplied.value, include_uncited=opts.include_uncited)
-    messages = [m for r in (record, cleaned, assembled, tabled, supplied, cited) for m in r.messages]
+    later = [m for r in (assembled, tabled, supplied, cited) for m in r.messages]
+    # the silent-loss guard: what the article lost against what the record holds, cause named
+    lost = check_loss(record.value, cleaned.value, cleaned.messages, outline, cited.value, later)
+    messages = record.messages + cleaned.messages + unsure + later + lost
     return Result(replace(cited.value, report=messages), messages)
 
 

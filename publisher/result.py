@@ -41,7 +41,8 @@ def excerpt(lines: Iterable[SourceLine] | str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
-def message(rule: str, severity: Severity, lines: list[SourceLine], what: str) -> Message:
-    """A report line about some source lines: their range and an excerpt of their text."""
+def message(rule: str, severity: Severity, lines: list[SourceLine], what: str, removed: str | None = None) -> Message:
+    """A report line about some source lines: their range and an excerpt of their text
+    (`removed`: the whole text taken out, for the JSON report)."""
     nos = [ln.no for ln in lines] or [0]
-    return Message(rule, severity, min(nos) or None, max(nos) or None, excerpt(lines), what)
+    return Message(rule, severity, min(nos) or None, max(nos) or None, excerpt(lines), what, removed)

@@ -6,6 +6,7 @@ Below every stage: imports nothing from publisher.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Han ideographs (the unified block, extension A and the compatibility block).
 IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -22,6 +23,20 @@ FULL_STOPS = "。！？!?.…"
 SENTENCE_END = FULL_STOPS + "；;"
 # What may follow a sentence end and still belong to the sentence.
 CLOSERS = "\"'”’）)」』】]》*_ "
+# Marks that enclose quoted or parenthetical text (opener -> closer): a sentence is never
+# split inside them, so a quoted refusal or a bracketed note stays one unit.
+PAIRED_MARKS = {
+    "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "【": "】", "〔": "〕", "［": "］",
+    "[": "]",
+}
+# The quotation marks among them: what is inside is somebody's words, not the writer's.
+QUOTE_MARKS = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"'}
+
+# Measure words and units: a number directly before one of these is a quantity ("3种方法",
+# "2024年", "5倍"), not a numbering label.
+MEASURE_WORDS = "年月日时分秒个种类项次篇位名家份条批组台套倍层级维度型代届期例株只万亿千百"
+# Chinese numerals as numbering labels use them (一、 （三） 第十二章).
+CJK_NUMERALS = "一二三四五六七八九十百零〇两"
 
 # Labels of the front matter, Chinese and English (regex alternatives, no groups).
 ABSTRACT_LABEL = r"摘\s*+要|abstract|summary"
@@ -34,3 +49,24 @@ REASONING_TAGS = ("think", "thinking", "thought", "thoughts", "reasoning", "refl
 
 def is_wide(char: str) -> bool:
     return bool(char) and bool(WIDE_RE.match(char))
+
+
+_NON_WORD_RE = re.compile(r"[\W_]+")
+# CJK punctuation that NFKC leaves wide, folded to its narrow counterpart (the two common
+# ones by str.replace, which is many times faster than str.translate)
+_WIDE_PUNCTUATION = str.maketrans("「」『』【】〔〕《》〈〉", "\"\"\"\"[][]<><>")
+_RARE_WIDE_RE = re.compile("[「」『』【】〔〕《》〈〉]")
+
+
+def fold(text: str, *, punctuation: bool = False) -> str:
+    """Text reduced to what makes it the same text: Unicode NFKC (full-width letters, digits
+    and punctuation become half-width, ligatures and superscripts plain; `。、【】「」《》`,
+    which NFKC keeps wide, too), case folded, whitespace removed; with `punctuation=True`
+    punctuation is removed too (for titles).
+
+    Two strings are "the same text" (duplicate references, outline/content titles, copies
+    in a repetition loop) when their folds are equal."""
+    folded = "".join(unicodedata.normalize("NFKC", text).split()).casefold().replace("。", ".").replace("、", ",")
+    if _RARE_WIDE_RE.search(folded):
+        folded = folded.translate(_WIDE_PUNCTUATION)
+    return _NON_WORD_RE.sub("", folded) if punctuation else folded

@@ -1,11 +1,13 @@
-"""Build publisher/templates/reference.docx, the style sheet pandoc's docx writer copies.
+"""Build templates/reference.docx, the style sheet pandoc's docx writer copies.
 
     .venv/bin/python scripts/build_reference_docx.py
 
 Starts from pandoc's own reference.docx (so every style pandoc names exists) and rewrites
 the styles a Chinese journal editor looks at: 宋体/黑体 for Chinese through `w:eastAsia`,
-Times New Roman for Latin, 五号 body with a two-character first-line indent, A4 pages with
-the page number in the footer. The output is deterministic: run it twice, get the same file.
+Times New Roman for Latin, 五号 body with a two-character first-line indent, bold headings
+(as in the PDF), A4 pages with the page number in the footer, a font table that names 宋体
+and 黑体 with their Latin names so that a reader without them picks a good substitute. The
+output is deterministic: run it twice, get the same file.
 """
 
 from __future__ import annotations
@@ -20,10 +22,26 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from publisher.render.ooxml import NS, parse, qn, read_zip, w, write_zip, xml_bytes  # noqa: E402
+from docx.oxml import OxmlElement, parse_xml  # noqa: E402
+from docx.oxml.ns import nsmap as NS  # noqa: E402
+from docx.oxml.ns import qn  # noqa: E402
+
+from publisher.render.docx_xml import deterministic_zip, el, read_zip  # noqa: E402
 from publisher.render.pandoc_run import pandoc_path  # noqa: E402
 
-OUTPUT = ROOT / "publisher" / "templates" / "reference.docx"
+OUTPUT = ROOT / "templates" / "reference.docx"
+
+
+def w(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element, text: str | None = None) -> etree._Element:
+    return el(f"w:{tag}", attrs, *children, text=text)
+
+
+def parse(data: bytes) -> etree._Element:
+    return parse_xml(data)
+
+
+def xml_bytes(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 SONG, HEI, LATIN, MONO = "宋体", "黑体", "Times New Roman", "Courier New"
 TEXT_WIDTH = 11906 - 2 * 1800  # A4 width minus the side margins, in twentieths of a point
@@ -48,6 +66,7 @@ class Style:
     before: int = 0
     after: int = 0
     line: int = 240  # 240 = single
+    exact: bool = False  # `line` in twentieths of a point, whatever the font (as the PDF's leading)
     keep_next: bool = False
     outline: int | None = None
     extra_ppr: list[etree._Element] = field(default_factory=list)
@@ -64,7 +83,7 @@ class Style:
                     "before": str(self.before),
                     "after": str(self.after),
                     "line": str(self.line),
-                    "lineRule": "auto",
+                    "lineRule": "exact" if self.exact else "auto",
                 },
             )
         )
@@ -100,6 +119,7 @@ def heading(level: int, pt: float, before: int, after: int) -> Style:
     return Style(
         f"heading {level}",
         east=HEI,
+        bold=level <= 4,  # as the PDF: bold sans headings; levels 5 and 6 regular
         pt=pt,
         before=before,
         after=after,
@@ -114,7 +134,8 @@ def toc(level: int) -> Style:
     return Style(f"toc {level}", left=(level - 1) * CHARS_2, after=60, line=300, extra_ppr=[tabs])
 
 
-BODY = {"align": "both", "first_line": True, "line": 360}
+# 18 pt from line to line, as the PDF sets 五号 text (docx_post sets English to 11 pt on 15 pt)
+BODY = {"align": "both", "first_line": True, "line": 360, "exact": True}
 STYLES: dict[str, Style] = {
     "Normal": Style("Normal", based_on=None),
     "BodyText": Style("Body Text", **BODY),  # type: ignore[arg-type]
@@ -122,7 +143,9 @@ STYLES: dict[str, Style] = {
     "Compact": Style("Compact", line=300, after=40),
     "TableText": Style("Table Text", pt=9, line=240, before=40, after=40),
     "SourceCode": Style("Source Code", latin=MONO, pt=9, left=CHARS_2, line=240, before=60, after=120),
-    "Title": Style("Title", east=HEI, pt=18, align="center", before=240, after=360, line=300, keep_next=True),
+    "Title": Style(
+        "Title", east=HEI, pt=18, bold=True, align="center", before=240, after=360, line=300, keep_next=True
+    ),
     "Subtitle": Style("Subtitle", east=HEI, pt=14, align="center", after=240),
     "Author": Style("Author", align="center", after=120),
     "Date": Style("Date", align="center", after=120),
@@ -158,11 +181,19 @@ STYLES: dict[str, Style] = {
     "TOC2": toc(2),
     "TOC3": toc(3),
     "Footer": Style("footer", pt=9, align="center"),
+    # the running title, as in the PDF: small, grey, centred over a thin rule
+    "Header": Style(
+        "header",
+        pt=8,
+        align="center",
+        extra_ppr=[w("pBdr", None, w("bottom", {"val": "single", "sz": "4", "space": "1", "color": "787878"}))],
+    ),
 }
 # Character styles: their run properties (none for the marker pandoc leaves on table numbers).
 CHAR_STYLES: dict[str, tuple[str, list[etree._Element]]] = {
     "VerbatimChar": ("Verbatim Char", [fonts(SONG, MONO), w("sz", {"val": "19"}), w("szCs", {"val": "19"})]),
     "TableNumber": ("Table Number", []),
+    "TableReference": ("Table Reference", []),  # "表1" in the text; docx_post makes it a REF field
 }
 
 
@@ -216,6 +247,51 @@ def three_line_table_style(styles: etree._Element) -> None:
     )
 
 
+def table_normal(styles: etree._Element) -> None:
+    """Word's default table style, which the `Table` style is based on; pandoc's file lacks it."""
+    if styles.find("w:style[@w:styleId='TableNormal']", NS) is not None:
+        return
+    margins = w(
+        "tblCellMar",
+        None,
+        *(w(side, {"w": "0" if side in ("top", "bottom") else "108", "type": "dxa"}) for side in ("top", "left", "bottom", "right")),
+    )
+    style = w(
+        "style",
+        {"type": "table", "default": "1", "styleId": "TableNormal"},
+        w("name", {"val": "Normal Table"}),
+        w("uiPriority", {"val": "99"}),
+        w("semiHidden"),
+        w("unhideWhenUsed"),
+        w("tblPr", None, w("tblInd", {"w": "0", "type": "dxa"}), margins),
+    )
+    table = styles.find("w:style[@w:styleId='Table']", NS)
+    assert table is not None
+    table.addprevious(style)
+
+
+# The fonts the styles name, with their alternative names and classification, so that a reader
+# without 宋体/黑体 substitutes a serif and a sans CJK face (values as Word writes them).
+FONTS = {
+    SONG: ("SimSun", "02010600030101010101", "86", "auto", "variable"),
+    HEI: ("SimHei", "02010609060101010101", "86", "modern", "fixed"),
+    LATIN: (None, "02020603050405020304", "00", "roman", "variable"),
+    MONO: (None, "02070309020205020404", "00", "modern", "fixed"),
+}
+
+
+def font_table() -> bytes:
+    root = OxmlElement("w:fonts", nsdecls={"w": NS["w"], "r": NS["r"]})
+    for name, (alt, panose, charset, family, pitch) in FONTS.items():
+        font = w("font", {"name": name})
+        if alt:
+            font.append(w("altName", {"val": alt}))
+        font.extend([w("panose1", {"val": panose}), w("charset", {"val": charset})])
+        font.extend([w("family", {"val": family}), w("pitch", {"val": pitch})])
+        root.append(font)
+    return xml_bytes(root)
+
+
 def strip_theme(styles: etree._Element) -> None:
     """Theme fonts and colours would override our explicit fonts: drop them everywhere."""
     for rfonts in styles.iter(qn("w:rFonts")):
@@ -246,7 +322,8 @@ def doc_defaults(styles: etree._Element) -> None:
 
 
 FOOTER = (
-    b'<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b'<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
     b'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr>'
     b'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
     b'<w:r><w:instrText xml:space="preserve"> PAGE \\* MERGEFORMAT </w:instrText></w:r>'
@@ -315,10 +392,12 @@ def build() -> bytes:
     for style_id, (name, rpr) in CHAR_STYLES.items():
         char_style(styles, style_id, name, rpr)
     three_line_table_style(styles)
+    table_normal(styles)
     members["word/styles.xml"] = xml_bytes(styles)
+    members["word/fontTable.xml"] = font_table()
     page_setup(members)
     settings(members)
-    return write_zip(members)
+    return deterministic_zip(members)
 
 
 if __name__ == "__main__":

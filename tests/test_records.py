@@ -65,6 +65,13 @@ def test_record_publishes_as_expected(path: Path) -> None:
     plain = plain_text(doc)
     for s in want.get("absent", []):
         assert s not in plain, f"debris survived: {s}"
+    if "keywords" in want:
+        assert doc.keywords == want["keywords"]
+    for chapter, subs in want.get("subsections", {}).items():
+        assert [s.title for s in next(c for c in doc.sections if c.title == chapter).sections] == subs, chapter
+    if "tables" in want:
+        assert [{"caption": t.caption, "rows": len(t.rows)} for t in doc.tables()] == want["tables"]
+        assert [t.number for t in doc.tables()] == list(range(1, len(want["tables"]) + 1))
     if "truncated" in want:
         # a cut in a chapter copy that was dropped (duplicate, off-outline) is not in the article
         dropped = [(m.line or 0, m.end_line or 0) for m in doc.report if m.rule in ("duplicate-chapter", "off-outline")]

@@ -17,13 +17,25 @@ from publisher.assemble.blocks import parse_blocks
 from publisher.assemble.outline import (
     Outline,
     normalise,
-    number_label,
     similarity,
     split_keywords,
     strip_number,
 )
+from publisher.assemble.placing import by_number, by_number_and_place
+from publisher.assemble.substance import has_real_content, what_it_holds
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
-from publisher.model import Block, Document, Emph, Message, Metadata, Paragraph, Section, Text, iter_blocks
+from publisher.model import (
+    Block,
+    Document,
+    Emph,
+    Message,
+    Metadata,
+    Paragraph,
+    Section,
+    Severity,
+    Text,
+    iter_blocks,
+)
 from publisher.result import Result, excerpt
 from publisher.source import Record, SourceLine
 from publisher.text import ABSTRACT_LABEL, IDEOGRAPH_RE, KEYWORDS_LABEL
@@ -71,7 +83,17 @@ def assemble(record: Record, generations: list[list[SourceLine]], outline: Outli
     )
     doc.abstract, msgs = parse_blocks(front.abstract)
     messages.extend(msgs)
-    chosen = _choose(candidates, outline, messages, draft, language) if outline.chapters else candidates
+    if outline.chapters:
+        chosen = _choose(candidates, outline, messages, draft, language)
+    else:
+        chosen = []
+        for cand in candidates:
+            if cand.title is None or has_real_content(cand.body):
+                chosen.append(cand)
+                continue
+            _report_empty(cand, cand.title, messages, draft)
+            if draft:
+                chosen.append(Candidate(cand.title, cand.level, cand.line, []))
     for cand in chosen:
         doc.sections.append(_build_section(cand, messages))
     _renumber(doc.sections, "")
@@ -187,7 +209,7 @@ def _attach_orphans(
         else:
             messages.append(
                 Message("orphan-text", "warning", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
-                        "text before the first chapter heading dropped")
+                        "text before the first chapter heading dropped", _text_of(orphan))
             )
     return out
 
@@ -227,56 +249,53 @@ def _choose(
             owner.body.extend(cand.body)
             continue
         unplaced.append(cand)
+    filled = {k for k, versions in slots.items() if any(has_real_content(c.body) for c in versions)}
+    position = {id(c): i for i, c in enumerate(candidates)}
+    placed = sorted((position[id(c)], k) for k, versions in slots.items() for c in versions)
     for cand in unplaced:
         title = cand.title or ""
-        k = _by_number(title, outline, slots)
+        severity: Severity = "info"
+        k, how = by_number(title, outline, filled), "by its number (the titles differ)"
+        if k < 0 and has_real_content(cand.body):
+            k, severity = by_number_and_place(title, position[id(cand)], outline, filled, placed), "warning"
+            how = "by its number and its place between the chapters around it; the titles differ, check it"
         if k >= 0:
-            slots[k] = [cand]
-            messages.append(Message("chapter-match", "info", cand.line, cand.line, excerpt(title),
-                                    f"“{title}” placed as outline chapter “{outline.chapters[k].title}” "
-                                    "by its number (the titles differ)"))
+            filled.add(k)
+            placed = sorted(placed + [(position[id(cand)], k)])
+            slots.setdefault(k, []).append(cand)
+            messages.append(Message("chapter-match", severity, cand.line, cand.line, excerpt(title),
+                                    f"“{title}” placed as outline chapter “{outline.chapters[k].title}” {how}"))
             continue
         messages.append(
             Message("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,
-                    excerpt(title), f"content under “{title}” matches no outline chapter; dropped")
+                    excerpt(title), f"content under “{title}” matches no outline chapter; dropped", _text_of(cand))
         )
     chosen: list[Candidate] = []
     for k, entry in enumerate(outline.chapters):
-        versions = slots.get(k, [])
+        written = slots.get(k, [])
+        versions = [c for c in written if has_real_content(c.body)]
         if not versions:
-            messages.append(Message("missing-chapter", "warning", entry.line, entry.line, entry.title,
-                                    f"outline chapter “{entry.title}” was never written; left out"))
+            if not written:
+                messages.append(Message("missing-chapter", "warning", entry.line, entry.line, entry.title,
+                                        f"outline chapter “{entry.title}” was never written; left out"))
+            for cand in written:
+                _report_empty(cand, entry.title, messages, draft)
             if draft:
-                chosen.append(Candidate(entry.title, 2, entry.line, [SourceLine(entry.line, "")]))
-                chosen[-1].body = []
+                chosen.append(Candidate(entry.title, 2, entry.line, []))
             continue
         best = max(versions, key=lambda c: (_completeness(c, entry), c.line))
-        for other in versions:
+        for other in written:
             if other is not best:
                 messages.append(
                     Message("duplicate-chapter", "warning", other.line, other.body[-1].no if other.body else other.line,
                             excerpt(other.title or ""),
                             f"chapter “{entry.title}” was written twice; kept the more complete version "
-                            f"(line {best.line})")
+                            f"(line {best.line})", _text_of(other))
                 )
         best.title = entry.title if similarity(entry.title, best.title or "") < 1 else best.title
         chosen.append(best)
     _report_moves(chosen, outline, messages)
     return chosen
-
-
-NUMBER_MATCH_THRESHOLD = 0.3
-
-
-def _by_number(title: str, outline: Outline, slots: dict[int, list[Candidate]]) -> int:
-    """An unwritten outline chapter with the same number and a loosely similar title, or -1."""
-    label = number_label(title)
-    if not label:
-        return -1
-    free = [k for k, e in enumerate(outline.chapters) if e.label == label and k not in slots]
-    scored = [(similarity(title, outline.chapters[k].title), k) for k in free]
-    best = max(scored, default=(0.0, -1))
-    return best[1] if best[0] >= NUMBER_MATCH_THRESHOLD else -1
 
 
 def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Message]) -> None:
@@ -287,6 +306,22 @@ def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Mess
             messages.append(Message("chapter-order", "info", cand.line, cand.line, excerpt(cand.title or ""),
                                     f"chapter “{cand.title}” arrived out of order; moved to its outline position"))
         latest = max(latest, cand.line)
+
+
+def _report_empty(cand: Candidate, title: str, messages: list[Message], draft: bool) -> None:
+    """A chapter with no real content (`substance.py`) is a chapter never written: left out
+    with a warning, shown as a placeholder only in draft mode. (When another version of the
+    chapter has content, the empty one is reported as the duplicate instead.)"""
+    last = cand.body[-1].no if cand.body else cand.line
+    what = "shown as a placeholder (draft)" if draft else "left out like a chapter never written"
+    messages.append(Message("empty-chapter", "warning", cand.line, last, excerpt(title),
+                            f"chapter “{title}” has no real content ({what_it_holds(cand.body)}); {what}",
+                            _text_of(cand)))
+
+
+def _text_of(cand: Candidate) -> str:
+    head = [f"{'#' * max(cand.level, 1)} {cand.title}"] if cand.title else []
+    return "\n".join(head + [ln.text for ln in cand.body]).strip()
 
 
 def _completeness(cand: Candidate, entry: object) -> tuple[int, int]:

@@ -1,7 +1,12 @@
 """The outline: the plan of the article, which decides which chapters exist and their order.
 
-Also the title matching used to put content chapters in their outline place: numbers,
-punctuation and spacing are ignored, and small wording differences are tolerated.
+Also the title matching used to put content chapters in their outline place: a title is
+compared without its numbering prefix (any style: `publisher.markdown.numbering`) and as
+"the same text" (`publisher.text.fold`: NFKC, case, whitespace and punctuation folded), and
+small wording differences are tolerated.
+
+And the keywords list: split on the separator the author used for the list as a whole
+(see `split_keywords`), never inside a keyword.
 """
 
 from __future__ import annotations
@@ -11,32 +16,27 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from publisher.markdown.lexer import heading
+from publisher.markdown.numbering import numbering_label, strip_numbering
 from publisher.source import SourceLine
-from publisher.text import KEYWORDS_LABEL
+from publisher.text import KEYWORDS_LABEL, fold
 
-_NUMBER_RE = re.compile(
-    r"^\s*(第[一二三四五六七八九十百\d]+[章节部分]|[一二三四五六七八九十]+[、.．]|"
-    r"(chapter|section|part)\s+\d+[.:]?|\d+(?:[.．]\d+)*[.．、)]?)\s*",
-    re.I,
-)
-_PUNCT_RE = re.compile(r"[\s\W_]+", re.UNICODE)
 FRONT_MATTER_RE = re.compile(r"^(摘要|abstract|关键词|关键字|keywords?|参考文献|references?|bibliography|目录|contents)$", re.I)
 MATCH_THRESHOLD = 0.72
 
 
 def strip_number(title: str) -> str:
-    """`2.1 标题` -> `标题`; `第三章 标题` -> `标题`."""
-    return _NUMBER_RE.sub("", title.strip().strip("*_ "), count=1).strip().strip("*_ ")
+    """`2.1 标题` -> `标题`; `第三章 标题` -> `标题`; `（一）标题` -> `标题`; `5G网络` stays."""
+    return strip_numbering(title)
 
 
 def number_label(title: str) -> str:
-    """The leading chapter number of a title ("3. 方法" -> "3"), or ""."""
-    m = re.match(r"^\s*(?:第\s*)?(\d+)(?:[.．、\s]|$)", title)
-    return m.group(1) if m else ""
+    """The top-level number of a title's prefix ("3. 方法", "第三章", "III." -> "3"), or ""."""
+    return numbering_label(title)
 
 
 def normalise(title: str) -> str:
-    return _PUNCT_RE.sub("", strip_number(title)).lower()
+    """A title as compared: no numbering prefix, the same text folded (NFKC, case, space, punctuation)."""
+    return fold(strip_number(title), punctuation=True)
 
 
 def similarity(a: str, b: str) -> float:
@@ -132,6 +132,63 @@ def parse_outline(lines: list[SourceLine]) -> Outline:
     return out
 
 
+# List separators, the strongest first: a keyword list uses one of them throughout.
+KEYWORD_SEPARATORS = ("；", ";", "，", "、", ",", "\u3000")
+_OPENERS, _CLOSERS = "(（[【〔「《<", ")）]】〕」》>"
+MAX_KEYWORD = 60
+
+
 def split_keywords(text: str) -> list[str]:
-    parts = re.split(r"\s*[;；,，、]\s*", text.strip().strip("。.").strip())
-    return [p.strip().strip("*_ ") for p in parts if p.strip().strip("*_ ")]
+    """A keywords line -> its keywords, split on the separator the author used for the list.
+
+    Each separator that occurs outside brackets (and, for a comma, not between two digits:
+    `2,4-二氯苯酚`) is tried; the one that cuts the list into the most plausible keywords wins
+    (brackets balanced, not a bare number, not overlong), the stronger
+    separator on a tie. A list with none of them is split on spaces only when it is written
+    in CJK with no Latin words (`土壤墒情 智慧灌溉`); otherwise it is one keyword."""
+    body = text.strip().strip("。.").strip()
+    best: tuple[int, int, list[str]] = (0, 0, [])
+    for rank, sep in enumerate(reversed(KEYWORD_SEPARATORS)):
+        cuts = _cuts(body, sep)
+        if not cuts:
+            continue
+        pieces = [p for p in _pieces(body, cuts) if p]  # a doubled or trailing separator cuts nothing
+        plausible = sum(_plausible(p) for p in pieces)
+        if plausible == len(pieces) and (plausible, rank) > best[:2]:
+            best = (plausible, rank, pieces)
+    if best[2]:
+        return best[2]
+    if re.search(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]", body) and not re.search(r"[A-Za-z]{2}", body):
+        return [p for p in re.split(r"\s+", body) if _clean_keyword(p)]
+    one = _clean_keyword(body)
+    return [one] if one else []
+
+
+def _cuts(body: str, sep: str) -> list[int]:
+    """Where `sep` separates list items: outside brackets, and a comma not inside a number."""
+    cuts: list[int] = []
+    depth = 0
+    for i, c in enumerate(body):
+        if c in _OPENERS:
+            depth += 1
+        elif c in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif c == sep and depth == 0:
+            if c in ",，" and body[i - 1 : i].isdigit() and body[i + 1 : i + 2].isdigit():
+                continue
+            cuts.append(i)
+    return cuts
+
+
+def _pieces(body: str, cuts: list[int]) -> list[str]:
+    bounds = [-1, *cuts, len(body)]
+    return [_clean_keyword(body[a + 1 : b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _clean_keyword(piece: str) -> str:
+    return piece.strip().strip("*_ \u3000").strip()
+
+
+def _plausible(piece: str) -> bool:
+    balanced = all(piece.count(o) == piece.count(c) for o, c in zip(_OPENERS, _CLOSERS, strict=True))
+    return balanced and len(piece) <= MAX_KEYWORD and not piece.isdigit()

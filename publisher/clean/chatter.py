@@ -1,90 +1,187 @@
-"""assistant-chatter: the model talking to its operator instead of writing the article.
+"""assistant-chatter: the model talking to its requester, about its text, or declining.
 
-A short paragraph that is chatter goes whole; in a long paragraph only the chatter
-sentences go, so that an article sentence sharing a line with chatter survives.
+Definition (the family, whatever the wording; Chinese and English alike). A sentence is
+chatter when it
+- ADDRESSES THE REQUESTER: speaks to "you" (你/您/you) as the person who asked for the text,
+  offers to revise, expand or do more, asks for feedback, a choice or patience, hopes it
+  helped;
+- TALKS ABOUT THE TEXT INSTEAD OF THE TOPIC: announces the text that follows as a delivered
+  product ("以下是第三章的完整内容：", "Here is the revised section:"), reports what was
+  written or changed ("本章已按要求完成撰写", "I have removed the repeated sentences"),
+  measures it (a word count), names the task's inputs as its source ("根据您提供的大纲",
+  "the search results you provided"), marks a continuation ("（续）", "接上文",
+  "(continued)", "Continuing from above, …"), or stands in for missing text (a placeholder
+  note: "（待补充）", "TBD");
+- DECLINES THE TASK: apologises, says it cannot write this, sends the requester elsewhere
+  ("抱歉，我无法…，建议您自行查阅…", "I cannot provide…").
+Where it stands weighs in (the edge of a generation, alone on its line, wholly in
+brackets), and so does what it holds: citation markers, figures, technical terms, length
+and the authors' "we" make a sentence content.
+
+NOT chatter (near-misses kept unchanged): an author's sentence that says 以下 / below /
+as follows about the topic ("以下从三个方面展开讨论"); the article's own roadmap ("本章首先
+介绍…，随后讨论…"); a refusal QUOTED in an article about AI safety (quoted and reported
+speech is taken out before judging); a second-person guideline quoted from a standard or
+handbook ("你必须佩戴…": second person alone is weak); a rhetorical question; "如需进一步
+了解…，可参阅…[5]" (it cites).
+
+How it decides (`chatter_features.py`: each feature a named, weighted table entry): a
+sentence whose wording scores high enough is removed, ONLY that sentence, never its
+neighbour on the same line or the line above; an opening interjection ("好的，", "Sure!")
+before author text goes alone. A sentence in the middle band is KEPT and reported as a
+warning by `unsure_chatter` (the pipeline runs it once on the cleaned text): removing an author's sentence is
+worse than keeping a line of chatter. Every removal is a report line with the whole text.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from publisher.markdown.lexer import Lines, fenced, heading, paragraphs, plain
+from publisher.clean.chatter_features import Score, Sentence, opens_reported_speech, score
+from publisher.markdown.lexer import (
+    CAPTION_LINE_RE,
+    Lines,
+    fenced,
+    heading,
+    is_fence_line,
+    is_table_row,
+    paragraphs,
+    split_sentences,
+)
 from publisher.model import Message
 from publisher.result import message
 from publisher.source import SourceLine
 
 RULE = "assistant-chatter"
+MAX_ROUNDS = 4  # removing chatter can bring the next sentence to an edge; judged again, at most this often
 
-CHATTER_RE = re.compile(
-    r"("
-    # English
-    r"^(the )?requested (chapter|section|content|text)s? (has|have) been|"
-    r"no further (outputs?|actions?|changes|edits|content) (are|is) (needed|required|necessary)|"
-    r"^(sure|certainly|of course|absolutely|okay|ok|great)\s*[!,.]|"
-    r"^(here|below) (is|are) (the|your|a|an)\b.{0,60}\b(section|chapter|review|draft|text|version|content|"
-    r"introduction|conclusion|abstract)\b|"
-    r"\blet me know if\b|\bfeel free to (ask|reach|let)\b|"
-    r"^i (have|'ve) (now )?(completed|written|finished|drafted|revised|updated|produced)\b|"
-    r"^i hope (this|that|the above)\b|^hope (this|that) helps|"
-    r"^as an ai\b|^as a (large )?language model\b|"
-    r"\bif you (need|want|would like|require) (any )?(further|more|additional|other)\b|"
-    r"^(this|the above) (chapter|section|draft) (is|has been) (complete|completed|finished|written)|"
-    r"^(end of (chapter|section|output))\b|"
-    r"^note:.{0,120}\b(you (provided|requested|asked)|as requested|documentsearch|the (provided|supplied) (sources|results|references))|"
-    r"\b(as you requested|that you provided)\b|"
-    # Chinese
-    r"^(好的|当然|没问题|明白了?|收到)[，,!！。:：]|"
-    r"^(以下|下面)(是|为)(根据|按照|依据|基于)?.{0,30}(要求|撰写|生成|修改|完善|整理|补充)(的|后的)?.{0,20}[：:。]?$|"
-    r"^以上(是|为|即为|就是)(根据|按照|依据)?.{0,30}(要求|撰写|生成|内容|章节|部分|全部)|"
-    r"如(需|果需要|有需要)(进一步|继续|其他)?(修改|调整|补充|扩展|润色|帮助)|"
-    r"(请|欢迎)(随时)?(告诉|告知|联系)我|"
-    r"希望(以上|这些|本)?(内容|回答)?(对您|能)(有所)?帮助|"
-    r"^(本|该)(章节?|部分|节)(内容)?(已|已经)(全部)?(完成|撰写完毕|生成完毕|处理完毕)|"
-    r"^(任务|撰写|写作)(已|已经)完成|"
-    r"^以上(内容|章节|部分|文字|各节)?.{0,12}(根据|依据|基于|按照|参考).{0,24}(撰写|生成|完成|写成|整理)|"
-    r"^根据(您|你)(提供|给出|给定)的.{0,30}(我|以下|下面|撰写|如下)|"
-    r"我(已|已经)?(撰写|完成|生成|写好|整理)了?(本章|本节|该章|这一章|以下|如下)|"
-    r"^(接下来|下面|现在)(我|我们)?(将|会|来)(撰写|继续|写|生成|完成)|"
-    r"^[（(]?\s*注\s*[:：].{0,60}(本章|本节|正文|字数|约\s*\d+\s*字|共引用)"
-    r")",
+_INTERJECTION_PREFIX_RE = re.compile(
+    r"^(?P<lead>\s*+[>*_-]*\s*+)(?P<word>(?:sure|certainly|of course|absolutely|okay|ok|great|alright|no problem|"
+    r"understood|got it)\s*+[!,]|(?:好的|没问题|明白了?|收到|好嘞|当然可以|当然没问题|可以的)\s*+[，,!！~～])\s*+",
     re.I,
 )
-_SENTENCE_RE = re.compile(r"[^。！？!?.]*[。！？!?.]+[”’\"')）]*|[^。！？!?.]+$")
-SHORT_PARAGRAPH = 300
 
 
-def is_chatter(text: str) -> bool:
-    return bool(CHATTER_RE.search(plain(text)))
+@dataclass
+class _Unit:
+    """A sentence of a line, where it is, and its score."""
+
+    row: int  # index of its line
+    piece: str  # the sentence as written, with the spaces after it
+    sentence: Sentence
+    score: Score
 
 
 def strip_chatter(lines: Lines) -> tuple[Lines, list[Message]]:
-    out: Lines = []
+    """Remove the chatter sentences of one generation (never a whole line for one of them)."""
+    lines = list(lines)
     messages: list[Message] = []
-    in_fence = fenced(lines)
-    last = 0
-    for start, end in paragraphs(lines):
-        out.extend(lines[last:start])
-        last = end
-        block = lines[start:end]
-        if any(in_fence[start:end]) or heading(block[0].text):
-            out.extend(block)
+    for _ in range(MAX_ROUNDS):
+        lines, found = _one_round(lines)
+        messages.extend(found)
+        if not found:
+            break
+    return lines, messages
+
+
+def unsure_chatter(lines: Lines) -> list[Message]:
+    """Warnings for the kept sentences that look like chatter but not surely (the middle band)."""
+    out: list[Message] = []
+    for para in _judge(lines):
+        for u in para:
+            if u.score.unsure:
+                out.append(message(RULE, "warning", [SourceLine(lines[u.row].no, u.piece.strip())],
+                                   f"possibly assistant chatter, kept ({u.score.why()}); check it"))
+    return out
+
+
+def is_chatter(text: str) -> bool:
+    """The sentences of `text` are all surely chatter, judged on their wording alone."""
+    units = [s.strip() for s in split_sentences(text) if s.strip()]
+    return bool(units) and all(score(Sentence(u, alone=len(units) == 1)).remove for u in units)
+
+
+# --------------------------------------------------------------------------- one round
+def _one_round(lines: Lines) -> tuple[Lines, list[Message]]:
+    messages: list[Message] = []
+    cut: dict[int, list[str]] = {}  # row -> pieces removed from it
+    new_text: dict[int, str] = {}
+    for para in _judge(lines):
+        gone = [u for u in para if u.score.remove]
+        prefixes = [u for u in para if not u.score.remove and "interjection" in u.score.features
+                    and _INTERJECTION_PREFIX_RE.match(u.piece)]
+        if not gone and not prefixes:
             continue
-        text = " ".join(ln.text.strip() for ln in block)
-        if len(text) <= SHORT_PARAGRAPH and any(is_chatter(s) for s in _sentences(text)):
-            messages.append(message(RULE, "info", block, "assistant chatter removed"))
-            continue
-        for ln in block:
-            kept = [s for s in _sentences(ln.text) if not is_chatter(s)]
-            if len("".join(kept)) != len(ln.text):
-                gone = [s for s in _sentences(ln.text) if is_chatter(s)]
-                messages.append(message(RULE, "info", [SourceLine(ln.no, " ".join(gone))], "assistant chatter removed"))
-                if "".join(kept).strip():
-                    out.append(SourceLine(ln.no, "".join(kept).rstrip()))
-            else:
-                out.append(ln)
-    out.extend(lines[last:])
+        rows = sorted({u.row for u in gone + prefixes})
+        for row in rows:
+            kept: list[str] = []
+            for u in para:
+                if u.row != row:
+                    continue
+                if u in gone:
+                    cut.setdefault(row, []).append(u.piece.strip())
+                elif u in prefixes:
+                    m = _INTERJECTION_PREFIX_RE.match(u.piece)
+                    assert m is not None
+                    cut.setdefault(row, []).append(m.group("word").strip())
+                    kept.append(m.group("lead") + u.piece[m.end():])
+                else:
+                    kept.append(u.piece)
+            new_text[row] = "".join(kept).rstrip()
+        why = sorted({f for u in gone for f in u.score.features if not f.startswith("-")}) or ["interjection"]
+        removed = " ".join(p for row in rows for p in cut.get(row, []))
+        messages.append(message(RULE, "info", [SourceLine(lines[r].no, " ".join(cut[r])) for r in rows],
+                                f"assistant chatter removed ({', '.join(why)})", removed))
+    out: Lines = []
+    for row, ln in enumerate(lines):
+        if row not in new_text:
+            out.append(ln)
+        elif new_text[row].strip():
+            out.append(SourceLine(ln.no, new_text[row]))
     return out, messages
 
 
-def _sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_RE.findall(text) if s]
+def _judge(lines: Lines) -> list[list[_Unit]]:
+    """The sentences of every prose paragraph, scored in their place; a sentence next to a
+    removed one is judged again with that neighbour known (chatter comes in runs)."""
+    in_fence = fenced(lines)
+    paras: list[list[_Unit]] = []
+    for start, end in paragraphs(lines):
+        para: list[_Unit] = []
+        for row in range(start, end):
+            text = lines[row].text
+            if not _is_prose(text, in_fence[row]):
+                continue
+            pieces = [p for p in split_sentences(text) if p.strip()]
+            quoted = False
+            for piece in pieces:
+                para.append(_Unit(row, piece, Sentence(piece.strip(), alone=len(pieces) == 1, quoted=quoted), Score()))
+                quoted = quoted or opens_reported_speech(piece)
+        if para:
+            paras.append(para)
+    for k, para in enumerate(paras):
+        edge = k in (0, len(paras) - 1)
+        for u in para:
+            u.sentence = Sentence(u.sentence.text, u.sentence.alone, edge, quoted=u.sentence.quoted)
+            u.score = score(u.sentence)
+        # a run of chatter spreads from each removed sentence to its neighbours; each
+        # sentence is judged again at most once (linear however long the run)
+        todo = [i for i, u in enumerate(para) if u.score.remove]
+        while todo:
+            i = todo.pop()
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(para) and not para[j].sentence.after_chatter and not para[j].score.remove:
+                    n = para[j]
+                    n.sentence = Sentence(n.sentence.text, n.sentence.alone, edge, True, n.sentence.quoted)
+                    n.score = score(n.sentence)
+                    if n.score.remove:
+                        todo.append(j)
+    return paras
+
+
+def _is_prose(text: str, fenced_line: bool) -> bool:
+    """Lines the rule judges: not headings, fences, table rows, captions or quotations."""
+    t = text.strip()
+    return bool(t) and not (fenced_line or is_fence_line(SourceLine(0, text)) or heading(text) is not None
+                            or is_table_row(text) or CAPTION_LINE_RE.match(t) or t.startswith(">"))

@@ -3,13 +3,21 @@
 The published list comes only from the supplied references, so a heading such as
 `#### 参考文献` / `References` / `**引用文献**` followed by entries goes with its entries,
 and so does a bare run of entries that look like bibliography lines ("1. Smith J, et al. …").
+
+An invented list is a list of BARE references: each item is a bibliographic description
+(authors, then title, container, year, volume and pages, in any citation style). It is not
+prose about authors: a numbered discussion such as "1. Smith J, et al. 提出了一种…方法[3]。" or
+"2. Wang et al. (2021) showed that …" says something about the work (a predicate follows
+the authors), cites a supplied entry, and is the author's text. Such an item is never taken
+for an entry; a list whose items are mostly prose is kept whole, even under a references
+heading. When unsure, the lines stay.
 """
 
 from __future__ import annotations
 
 import re
 
-from publisher.markdown.lexer import Lines, fenced, heading, plain
+from publisher.markdown.lexer import CITE_RE, Lines, fenced, heading, plain
 from publisher.model import Message
 from publisher.result import message
 
@@ -19,6 +27,7 @@ TITLE_RE = re.compile(
     r"works cited|reference list|literature cited|sources)\s*(列表|清单)?\s*[:：]?$",
     re.I,
 )
+ENTRY_MARK_RE = re.compile(r"^\s*+(?:[-*+]\s*+)?(?:\[\^?\d{1,3}\]:?|\d{1,3}[.)、]|[（(]\d{1,3}[)）])?\s*+")
 ENTRY_RE = re.compile(r"^\s*(?:[-*+]\s+\S|(?:[-*+]\s*)?(?:\[\^?\d{1,3}\]:?|\d{1,3}[.)、]|[（(]\d{1,3}[)）])\s*\S)")
 # a markdown footnote definition is a reference entry written by the model
 FOOTNOTE_DEF_RE = re.compile(r"^\s*\[\^\d{1,3}\]\s*[:：]\s*\S")
@@ -28,6 +37,44 @@ BIB_RE = re.compile(
     r"([A-Z][A-Za-z'\-]+,? [A-Z]{1,3}\b|[A-Z][A-Za-z'\-]+ [A-Z][a-z]?\.?,|[\u4e00-\u9fff]{2,4}[,，]\s*[\u4e00-\u9fff]{2,4})"
     r".*?(et al|等|\b(19|20)\d{2}\b)"
 )
+
+
+# What follows the authors in prose about them: a verb, not a title. English: a lower-case
+# word ("proposed", "showed", "found"); Chinese: a predicate or a preposition opening a clause.
+_PREDICATE_RE = re.compile(
+    r"(?:[(（]\s*+(?:19|20)\d{2}[a-z]?\s*+[)）]\s*+)?"
+    r"(?:[a-z]{2,}\b|(?:人|团队|课题组)?(?:首次|进一步|系统地?|先后|分别)?"
+    r"(?:提出|发现|表明|指出|证明|证实|开发|设计|构建|报道|报告|研究|采用|利用|通过|认为|比较|综述|总结|分析|探讨|"
+    r"实现|建立|验证|改进|引入|将|在|对|从|基于|使用|针对|以|把))"
+)
+# the author part of an item: up to "et al.", a Chinese name list ending in 等, or the first ". "
+_AUTHORS_RE = re.compile(  # anchored: only ever matched at the start of an item
+    r"^(?:[^.。]*?\bet\s*+al\b\.?"
+    r"|[\u4e00-\u9fff]{2,4}(?:\s*+[,，、]\s*+[\u4e00-\u9fff]{2,4})*+\s*+[,，]?\s*+等人?"
+    r"|[^.。]*?\.(?=\s))"
+)
+_GAP = " \t,，.。:：\u3000"
+_REFERENCE_SHAPE_RE = re.compile(
+    r"\[(?:J|M|C|D|R|N|P|S|Z|EB/OL|DB/OL)\]|doi|https?://|\bvol\.|\bpp?\.\s*\d|\d+\s*\(\d+\)\s*:|"
+    r":\s*\d+\s*[-–]\s*\d+|\b(?:19|20)\d{2}\s*[;,.]|学报|杂志|出版社|期刊|journal|proc\.|proceedings|conference|trans\.",
+    re.I,
+)
+
+
+def is_prose_about_authors(text: str) -> bool:
+    """An item that says something about a work rather than describing it: a predicate right
+    after the authors, or a citation of its own (a reference entry cites nothing)."""
+    body = ENTRY_MARK_RE.sub("", text, count=1)
+    if CITE_RE.search(body):
+        return True
+    authors = _AUTHORS_RE.match(body)
+    if authors and _PREDICATE_RE.match(body[authors.end():].lstrip(_GAP)):
+        return True
+    return body.rstrip().endswith("。") and not _REFERENCE_SHAPE_RE.search(body)
+
+
+def is_bare_reference(text: str) -> bool:
+    return bool(BIB_RE.match(text)) and not is_prose_about_authors(text)
 
 
 def is_reference_title(text: str) -> bool:
@@ -47,7 +94,8 @@ def strip_invented_references(lines: Lines) -> tuple[Lines, list[Message]]:
                                                                           or t.strip().lower().startswith("ref")):
             end = _heading_end(lines, i + 1) if h else _entries_end(lines, i + 1)
             entries = [ln for ln in lines[i + 1 : end] if ln.text.strip()]
-            if entries:
+            prose = sum(is_prose_about_authors(ln.text) for ln in entries)
+            if entries and prose <= len(entries) / 2:
                 for k in range(i, end):
                     keep[k] = False
                 messages.append(
@@ -55,10 +103,10 @@ def strip_invented_references(lines: Lines) -> tuple[Lines, list[Message]]:
                 )
                 i = end
                 continue
-        if not in_fence[i] and (BIB_RE.match(t) or FOOTNOTE_DEF_RE.match(t)):
+        if not in_fence[i] and (is_bare_reference(t) or FOOTNOTE_DEF_RE.match(t)):
             end = _entries_end(lines, i)
             run = [ln for ln in lines[i:end] if ln.text.strip()]
-            shaped = sum(bool(BIB_RE.match(ln.text) or FOOTNOTE_DEF_RE.match(ln.text)) for ln in run)
+            shaped = sum(bool(is_bare_reference(ln.text) or FOOTNOTE_DEF_RE.match(ln.text)) for ln in run)
             if (len(run) >= 2 or FOOTNOTE_DEF_RE.match(t)) and shaped >= len(run) / 2:
                 for k in range(i, end):
                     keep[k] = False

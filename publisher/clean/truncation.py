@@ -1,7 +1,15 @@
 """truncated-ending: a generation that stops mid-sentence is cut back to its last full stop.
 
-Only the last block of a generation is judged, and only when it is prose: a generation may
-end with a table, a list, a heading or a keywords line without any punctuation.
+Only the last block of a generation is judged. Prose is complete when it ends with a
+sentence end (`publisher.text.FULL_STOPS`, closing quotes and citations allowed after it);
+a generation may end with a list, a heading, a table caption or a keywords line without
+any punctuation.
+
+A generation that stops inside a table row keeps the table's complete rows: the last row is
+broken when it does not close with a pipe although the table's other rows do, and has fewer
+cells than the header (`| FBG array | strain, tempera` under a four-column header). That row
+goes, with its dangling text; a row that closes, or has all its cells, is complete (a short
+closed row is a ragged row for the table repair, not a truncation).
 """
 
 from __future__ import annotations
@@ -18,6 +26,8 @@ from publisher.markdown.lexer import (
     is_table_row,
     paragraphs,
 )
+from publisher.markdown.numbering import is_caption_line
+from publisher.markdown.pipe_tables import split_row
 from publisher.model import Message
 from publisher.result import message
 from publisher.source import SourceLine
@@ -57,12 +67,24 @@ def cut_truncated_ending(lines: Lines) -> tuple[Lines, list[Message]]:
     gone: set[int] = set()
     for start, end in reversed(paragraphs(lines)):
         block = lines[start:end]
+        if _broken_last_row(block):
+            gone.add(end - 1)
+            messages.append(message(RULE, "warning", [block[-1]],
+                                    "chapter ends inside a table row; the unfinished row was removed"))
+            if len(block) > 1:
+                break
+            continue
+        rows = [k for k, ln in enumerate(block) if is_table_row(ln.text)]
+        if rows and rows[-1] < len(block) - 1:  # prose right under a table: only that is judged
+            start, block = start + rows[-1] + 1, block[rows[-1] + 1 :]
         if _ends_well(block):
             break
         cut = _last_sentence_end(block)
         if cut is None:
             gone.update(range(start, end))
             messages.append(message(RULE, "warning", block, "chapter ends mid-sentence; the unfinished paragraph was removed"))
+            if rows:
+                break  # the table above it ends the chapter well
             continue
         k, at = cut
         out[start + k] = SourceLine(block[k].no, block[k].text[:at])
@@ -71,6 +93,18 @@ def cut_truncated_ending(lines: Lines) -> tuple[Lines, list[Message]]:
         messages.append(message(RULE, "warning", rest, "chapter ends mid-sentence; cut back to the last complete sentence"))
         break
     return [ln for i, ln in enumerate(out) if i not in gone], messages
+
+
+def _broken_last_row(block: Lines) -> bool:
+    """Whether the block ends with a table row cut off in the middle (see the module doc)."""
+    last = block[-1].text.strip()
+    if not is_table_row(last) or last.endswith(("|", "｜")):
+        return False
+    rows = [ln.text.strip() for ln in block if is_table_row(ln.text)]
+    if len(rows) == 1:
+        return last.startswith(("|", "｜"))  # the header itself was cut off
+    closed = any(r.endswith(("|", "｜")) for r in rows[:-1])
+    return closed and len(split_row(last)) < len(split_row(rows[0]))
 
 
 def _ends_well(block: Lines) -> bool:
@@ -85,6 +119,7 @@ def _ends_well(block: Lines) -> bool:
         or FENCE_RE.match(block[-1].text)  # a code block's closing line is no sentence
         or first.lstrip().startswith(">")
         or KEYWORDS_RE.match(first)
+        or is_caption_line(block[-1].text)  # a caption below the last table is no sentence
         or _STRONG_ONLY_RE.match(block[-1].text)
         or is_complete(block[-1].text)
     )

@@ -5,21 +5,25 @@ Cleaning rules and assembly ask these functions, never their own patterns, so th
 one stage takes for a table row or a fence is one for the next. The shapes follow
 CommonMark where markdown-it-py (which assembly uses inside a block) reads them the same
 way, and add what broken LLM markdown needs: pipe rows without a separator, unterminated
-fences (see `scan_fence`), captions in any numbering style.
+fences (see `scan_fence`); the numbering shapes (heading number prefixes, captions in any
+numbering style, pointers to tables) live in `publisher.markdown.numbering`.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 from publisher.markdown.notation import ANY_MARKER_RE
+from publisher.markdown.numbering import CAPTION_LINE_RE, parse_caption, strip_numbering
 from publisher.source import SourceLine
-from publisher.text import CLOSERS, SENTENCE_END
+from publisher.text import CLOSERS, FULL_STOPS, PAIRED_MARKS, QUOTE_MARKS, SENTENCE_END
 
 __all__ = [
     "CAPTION_LINE_RE", "CITE_RE", "CLOSERS", "FENCE_RE", "HEADING_RE", "LIST_RE", "SENTENCE_END",
-    "Lines", "fenced", "heading", "is_blank", "is_table_row", "paragraphs", "plain", "scan_fence",
+    "Lines", "fenced", "heading", "is_blank", "is_table_row", "paragraphs", "parse_caption", "plain", "scan_fence",
+    "split_sentences", "strip_numbering",
 ]
 
 Lines = list[SourceLine]
@@ -34,14 +38,6 @@ LIST_RE = re.compile(r"^\s*(?:[-*+•·]|\d{1,3}[.)、]|[（(]\d{1,3}[)）])\s+"
 _TABLE_ROW_RE = re.compile(r"^\s*[|｜]|(?<!\\)[|｜].*(?<!\\)[|｜]")
 # Citation markers of every notation, for where a rule must see text without them.
 CITE_RE = ANY_MARKER_RE
-# A caption line: "表1 标题", "表X 表格：标题", "Table 2: Title" (the number is replaced later).
-CAPTION_LINE_RE = re.compile(
-    r"^[*_]*\s*(?:表\s*(?P<zh>\d+|[xXＸ])|Table\s*(?P<en>\d+|[xX]))(?:\s*[:：.．]\s*|\s+)"
-    # the title ends at its last character that is not a space or emphasis mark; a lazy
-    # title before a [*_\s]* tail would rescan the tail at every character (quadratic)
-    r"(?:表格\s*[:：]\s*|table\s*[:：]\s*)?(?P<title>\S(?:.*[^\s*_])?)[\s*_]*$",
-    re.I,
-)
 
 
 def heading(text: str) -> tuple[int, str] | None:
@@ -130,3 +126,92 @@ def plain(text: str) -> str:
     """Text with markdown emphasis, citation markers and surrounding space removed."""
     text = CITE_RE.sub("", text)
     return re.sub(r"[*_`]+", "", text).strip()
+
+
+# ------------------------------------------------------------------------ sentences
+_MARKS = {**PAIRED_MARKS, **QUOTE_MARKS}
+_EVENT_RE = re.compile("[" + re.escape("".join(set(_MARKS) | set(_MARKS.values())) + FULL_STOPS) + "]")
+# a '.' right after one of these is no sentence end (the 8 characters before it are searched)
+_ABBREVIATION_RE = re.compile(
+    r"(?:\bal|\be\.g|\bi\.e|\betc|\bvs|\bfigs?|\brefs?|\bno|\beqs?|\bdr|\bmr|\bms|\bprof|\bca|\bcf|\bpp?"
+    r"|\bvol|\bsec|\bch|\bapprox|\bst)\.$",
+    re.I,
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of one line, in order; `"".join(split_sentences(t)) == t` (see
+    `_split_sentences`; cached, as every cleaning round and rule asks again)."""
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    """The sentences of one line, in order.
+
+    A sentence ends at a full stop (`FULL_STOPS`) and takes with it the closing marks,
+    citation markers and spaces that follow (`…迅速。[1] ` is one sentence). Nothing inside
+    paired marks that close later on the line (quotes, brackets: `PAIRED_MARKS`) ends a
+    sentence, so a quoted refusal or a bracketed note stays inside its sentence. A `.` ends
+    a sentence only before a space, a closing mark, a CJK character or the end of the line,
+    and not after an abbreviation (`et al.`, `e.g.`, `Fig.`) or between digits. Linear: each
+    mark is looked at once, and whether it closes later is a bisection.
+    """
+    closers: dict[str, list[int]] = {}
+    events = list(_EVENT_RE.finditer(text))
+    for m in events:
+        if m.group() in _MARKS.values():
+            closers.setdefault(m.group(), []).append(m.start())
+    waiting: list[str] = []  # closers expected, innermost last
+    expected: dict[str, int] = {}
+    out: list[str] = []
+    start = 0
+    skip_to = 0
+    for m in events:
+        i, c = m.start(), m.group()
+        if i < skip_to:
+            continue
+        if waiting and c == waiting[-1]:
+            expected[c] -= 1
+            waiting.pop()
+            continue
+        closer = _MARKS.get(c)
+        if closer is not None:
+            later = closers.get(closer, [])
+            if len(later) - bisect_right(later, i) > expected.get(closer, 0):
+                waiting.append(closer)
+                expected[closer] = expected.get(closer, 0) + 1
+            continue
+        if waiting or c not in FULL_STOPS or not _ends_sentence(text, i):
+            continue
+        end = _sentence_tail(text, i + 1)
+        out.append(text[start:end])
+        start = skip_to = end
+    if start < len(text):
+        out.append(text[start:])
+    return tuple(out)
+
+
+def _ends_sentence(text: str, i: int) -> bool:
+    if text[i] != ".":
+        return True
+    after = text[i + 1 : i + 2]
+    if after and not (after.isspace() or after in CLOSERS or after in FULL_STOPS or after >= "\u2e80"
+                      or CITE_RE.match(text, i + 1)):
+        return False
+    if text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
+        return False
+    return not _ABBREVIATION_RE.search(text, max(0, i - 8), i + 1)
+
+
+def _sentence_tail(text: str, j: int) -> int:
+    """Past the further stops, closing marks, citation markers and spaces after a sentence end."""
+    while j < len(text):
+        if text[j] in FULL_STOPS or text[j] in CLOSERS or text[j].isspace():
+            j += 1
+            continue
+        m = CITE_RE.match(text, j)
+        if not m:
+            break
+        j = m.end()
+    return j

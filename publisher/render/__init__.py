@@ -9,7 +9,7 @@ use so that `publish --to json` never pays for pandoc, python-docx or typst.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -28,7 +28,9 @@ class RenderOptions:
     draft: bool = False  # show visible placeholders for chapters never written
     font_dirs: tuple[Path, ...] = ()  # pdf: extra font folders
     timeout: float = 120.0  # seconds for one external conversion (pandoc, typst)
-    missing_chapters: tuple[str, ...] = field(default=())  # titles, for draft mode
+    templates: Path | None = None  # a copy of templates/ to restyle every output
+    report_in_html: bool = False  # html: the processing report at the end of the standalone page
+    pandoc_citations: bool = False  # md: `[@ref-N]` citations and a CSL JSON bibliography
 
 
 class Writer(Protocol):

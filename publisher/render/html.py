@@ -1,9 +1,11 @@
 """HTML: a standalone, self-contained page (or, with `fragment`, the `<article>` alone).
 
-The page is made by the jinja2 templates in publisher/templates/html/ with autoescape on:
+The page is made by the jinja2 templates in templates/html/ with autoescape on:
 record text reaches the page only through `{{ }}`, so it can never become markup, and
 links keep an href only when it is http(s) or mailto. Citation links get ids
 (`cite-N-k`) in reading order so that each reference can link back to its first citation.
+The processing report quotes the debris it removed, so it joins the page only on request
+(`report_in_html`); the service's draft page shows its own.
 """
 
 from __future__ import annotations
@@ -15,15 +17,20 @@ from importlib import metadata
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from publisher.errors import RenderError
-from publisher.model import Cite, Document, Message, Section, Table, table_label
+from publisher.model import Cite, Document, Inline, Message, Section, Table, inline_text, table_label
 from publisher.render import Output, RenderOptions
-from publisher.render.cite_groups import cite_groups
+from publisher.render.cite_groups import attach_citations, cite_groups
+from publisher.render.columns import display_width
+from publisher.render.notes import Notes, clean_text, illegal_characters
+from publisher.render.template_dir import template_path
 from publisher.result import Result
-from publisher.urls import safe_url
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
+SHORT_HEADER = 12  # display columns: six CJK characters
+LONG_RUN = 20
+_LONG_RUN = re.compile(rf"[0-9A-Za-z_./:%+-]{{{LONG_RUN},}}")
 
 LANG_TAGS = {"zh": "zh-CN", "en": "en"}
 # Chapters and their sections: a review's third level would double the contents on a phone.
@@ -56,6 +63,7 @@ class CiteLink:
     id: str | None
     href: str | None
     title: str
+    label: str = ""  # the text of the link; "" = the number
 
 
 class CiteLinks:
@@ -69,45 +77,82 @@ class CiteLinks:
         self._seen: dict[int, int] = {}
         self._first: dict[int, str] = {}
 
-    def _link(self, number: int) -> CiteLink:
+    def _link(self, number: int, label: str = "") -> CiteLink:
         if number not in self._entries:
-            return CiteLink(number, None, None, "")
+            return CiteLink(number, None, None, "", label)
         k = self._seen.get(number, 0) + 1
         self._seen[number] = k
         link_id = f"cite-{number}-{k}"
         self._first.setdefault(number, link_id)
-        return CiteLink(number, link_id, f"#ref-{number}", self._entries[number])
+        return CiteLink(number, link_id, f"#ref-{number}", self._entries[number], label)
 
     def groups(self, cite: Cite) -> list[tuple[CiteLink, ...]]:
-        """One tuple per group: (link,) or, for a range, (first link, last link)."""
+        """One tuple per group: (link,) or, for a range, (first, dash, last).
+
+        The dash of a range links to the first number inside it, so every entry of the range
+        can be reached: the entries inside are consecutive in the list, right after it.
+        """
         out: list[tuple[CiteLink, ...]] = []
         for first, last in cite_groups(cite.numbers):
             start = self._link(first)
             if first == last:
                 out.append((start,))
                 continue
-            # Numbers inside a range have no link of their own: their back-link goes to
-            # the link that opens the range.
-            for inner in range(first + 1, last):
-                if start.id and inner in self._entries:
-                    self._first.setdefault(inner, start.id)
-            out.append((start, self._link(last)))
+            dash = self._link(first + 1, "-")
+            for inner in range(first + 2, last):
+                if dash.id and inner in self._entries:
+                    self._first.setdefault(inner, dash.id)
+            out.append((start, dash, self._link(last)))
         return out
 
     def first_id(self, number: int) -> str | None:
         return self._first.get(number)
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+@lru_cache(maxsize=4)
+def _environment(folder: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        # every {{ }} passes here before escaping: no character HTML forbids reaches the page
+        finalize=_finalize,
     )
-    env.globals.update(safe_url=safe_url, heading_level=_heading_level, line_span=_line_span)
+    env.globals.update(
+        heading_level=_heading_level,
+        line_span=_line_span,
+        short_header=_short_header,
+        range_label=_range_label,
+        attach_citations=attach_citations,
+        long_runs=_long_runs,
+    )
     return env
+
+
+def _long_runs(text: str) -> list[tuple[str, bool]]:
+    """The text cut around runs of LONG_RUN or more Latin letters, digits and joiners."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _LONG_RUN.finditer(text):
+        out += [(text[pos : m.start()], False), (m.group(0), True)]
+        pos = m.end()
+    return [*out, (text[pos:], False)] if out else [(text, False)]
+
+
+def _finalize(value: object) -> object:
+    # Markup is a macro's output, made of values that already passed here
+    return clean_text(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+def _short_header(cell: list[Inline]) -> bool:
+    """A header this short never breaks inside a word: "准确率", "Reference"."""
+    return display_width(inline_text(cell)) <= SHORT_HEADER
+
+
+def _range_label(first: CiteLink, last: CiteLink) -> str:
+    inner = range(first.number + 1, last.number)
+    return str(inner[0]) if len(inner) == 1 else f"{inner[0]}-{inner[-1]}"
 
 
 def _heading_level(section: Section) -> int:
@@ -137,12 +182,15 @@ def _generator() -> str:
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
-    return Result(_render(doc, options))
+    notes = Notes("html")
+    page = _render(doc, options, notes)
+    return Result(page, illegal_characters(doc, "html") + notes.messages)
 
 
-def _render(doc: Document, options: RenderOptions) -> bytes:
+def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
     language = doc.language
-    env = _environment()
+    folder = template_path(options.templates, "html/page.html.j2", doc.metadata.source).parent
+    env = _environment(folder)
 
     def caption(table: Table) -> str:
         label = table_label(language, table.number) if table.number is not None else ""
@@ -155,7 +203,8 @@ def _render(doc: Document, options: RenderOptions) -> bytes:
         "cites": CiteLinks(doc),
         "references": [r for r in doc.references if r.cited],
         "caption": caption,
-        "missing": list(options.missing_chapters) if options.draft else [],
+        "link_target": lambda url, inlines: notes.link_target(url, inline_text(inlines)),
+        "show_report": options.report_in_html and not options.fragment,
         "date": _citation_date(doc.metadata.received),
         "generator": _generator(),
         "toc_depth": TOC_DEPTH,

@@ -4,7 +4,10 @@ Pandoc writes the body, the front matter and `<xref ref-type="bibr" rid="ref-N">
 citations; it leaves the reference list as paragraphs. We replace those with one
 `<ref id="ref-N"><label>N</label><mixed-citation>…</mixed-citation></ref>` per entry, built
 from the model (never from markup), set `xml:lang`, and drop any link target that is not
-http(s) or mailto.
+http(s) or mailto. Numbers become labels: a section's number moves from its title to
+`<label>`, a table's to the `<label>` of its `<table-wrap id="tab-N">`; a citation range
+`13-15` is one xref whose `rid` names every entry of it. The journal is not known, so the
+empty `<journal-meta>` pandoc writes is left out.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from typing import Any
 from lxml import etree
 
 from publisher.errors import RenderError
-from publisher.model import Document, Reference
+from publisher.model import Document, Reference, table_label
 from publisher.render import Output, RenderOptions
-from publisher.render.pandoc_ast import clean_text, meta_inlines, node, to_pandoc
+from publisher.render.notes import Notes, clean_text, illegal_characters
+from publisher.render.pandoc_ast import meta_inlines, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
 from publisher.result import Result
 from publisher.urls import safe_url
@@ -84,6 +88,55 @@ def _ref_list(root: etree._Element, doc: Document) -> None:
         ref_list.append(element)
 
 
+def _section_labels(root: etree._Element) -> None:
+    """`<title><named-content content-type="section-number">2.1</named-content> T</title>`
+    -> `<label>2.1</label><title>T</title>`."""
+    for number in root.xpath("//sec/title/named-content[@content-type='section-number']"):
+        title = number.getparent()
+        label = etree.Element("label")
+        label.text = number.text
+        label.tail = title.getparent().text
+        title.addprevious(label)
+        title.text = (title.text or "") + (number.tail or "").lstrip()
+        title.remove(number)
+
+
+def _table_labels(root: etree._Element, doc: Document) -> None:
+    """`<table-wrap id="tab-N"><label>表N</label><caption><title>T</title></caption>`."""
+    for wrap in root.iter("table-wrap"):
+        table = wrap.find("table")
+        number = wrap.find("caption/p/named-content[@content-type='table-number']")
+        if table is not None and table.get("id"):
+            wrap.set("id", table.attrib.pop("id"))
+        if number is None:
+            continue
+        paragraph = number.getparent()
+        caption = paragraph.getparent()
+        label = etree.Element("label")
+        label.text = table_label(doc.language, int(number.text or 0))
+        label.tail = wrap.text
+        caption.addprevious(label)
+        paragraph.tag = "title"
+        paragraph.text = (number.tail or "").lstrip("\u3000 ")
+        paragraph.remove(number)
+        if not paragraph.text and not len(paragraph):
+            caption.getparent().remove(caption)
+
+
+def _citation_ranges(root: etree._Element) -> None:
+    """`<xref rid="ref-13">13-15</xref>` names all of 13, 14 and 15."""
+    for xref in root.xpath("//xref[@ref-type='bibr']"):
+        first, dash, last = (xref.text or "").partition("-")
+        if dash and first.isdigit() and last.isdigit():
+            xref.set("rid", " ".join(f"ref-{n}" for n in range(int(first), int(last) + 1)))
+
+
+def _no_empty_journal_meta(root: etree._Element) -> None:
+    for meta in root.xpath("front/journal-meta"):
+        if not "".join(meta.itertext()).strip():
+            meta.getparent().remove(meta)
+
+
 def _unlink_unsafe(root: etree._Element) -> None:
     """An <ext-link> to anything but http(s)/mailto becomes its plain text."""
     for link in root.iter("ext-link"):
@@ -94,11 +147,13 @@ def _unlink_unsafe(root: etree._Element) -> None:
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
-    return Result(_render(doc, options))
+    notes = Notes("jats")
+    data = _render(doc, options, notes)
+    return Result(data, illegal_characters(doc, "jats") + notes.messages)
 
 
-def _render(doc: Document, options: RenderOptions) -> bytes:
-    ast = _jats_meta(to_pandoc(doc, options, target="jats"), doc)
+def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
+    ast = _jats_meta(to_pandoc(doc, options, "jats", notes), doc)
     xml = run_pandoc(
         ast,
         "jats_archiving",
@@ -110,5 +165,9 @@ def _render(doc: Document, options: RenderOptions) -> bytes:
     root = tree.getroot()
     root.set(XML_LANG, LANGUAGES[doc.language])
     _ref_list(root, doc)
+    _section_labels(root)
+    _table_labels(root, doc)
+    _citation_ranges(root)
+    _no_empty_journal_meta(root)
     _unlink_unsafe(root)
     return etree.tostring(tree, xml_declaration=True, encoding="utf-8") + b"\n"

@@ -5,17 +5,25 @@ meaning to (emphasis, links, raw HTML, raw attributes, math, citations, smart qu
 list markers at the start of a paragraph ...) is backslash-escaped, so no record string
 can become markup, a raw block or a different structure.
 
-Layout: the title is a level-1 heading, chapters level 2 with `{#sec-N}` ids (the same
-anchors as the HTML page); citations are superscript links `^\\[[1](#ref-1),[3](#ref-3)-[5](#ref-5)\\]^`;
-the reference list is a section of paragraphs, each opening with a span `[\\[1\\]]{#ref-1}`.
-Tables are pipe tables with their caption line (`Table: 表1 标题`) above them.
+Layout: a YAML metadata block (title, lang, date, subject, keywords, abstract), then the
+chapters as level-1 headings carrying their numbers, `{#sec-N .unnumbered}` (the same anchors
+as the HTML page); citations are superscript links `^\\[[1](#ref-1),[3](#ref-3)[\\-](#ref-4)[5](#ref-5)\\]^`
+(in table cells without the superscript); the reference list is a section of paragraphs, each
+opening with a span `[\\[1\\]]{#ref-1}`. With `pandoc_citations` the citations are pandoc's own,
+`[@ref-1; @ref-3]`, the metadata names the CSL JSON bibliography (`csl` format) written beside
+the file, and `pandoc --citeproc` formats the list in any CSL style. Tables are pipe tables
+with their caption line (`Table: 表1 标题`) above them.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import PurePath
 
+from publisher.formats import FORMATS
 from publisher.model import (
     Block,
     Cite,
@@ -32,12 +40,15 @@ from publisher.model import (
     Strong,
     Table,
     Text,
+    inline_text,
     table_label,
 )
 from publisher.render import Output, RenderOptions
-from publisher.render.cite_groups import cite_groups
+from publisher.render.cite_groups import attach_citations, cite_groups
+from publisher.render.notes import Notes, clean_text, illegal_characters
+from publisher.render.pandoc_ast import LANG_TAGS
 from publisher.result import Result
-from publisher.urls import quote_url, safe_url
+from publisher.urls import quote_url
 
 # Characters with a meaning somewhere in Pandoc's inline markdown. `'` and `"` are here
 # because the smart extension would turn them into Quoted nodes.
@@ -51,9 +62,17 @@ _CAPTION_START = re.compile(r"^(table)(:)", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^[A-Za-z0-9_+.-]+$")
 
 
+@dataclass(frozen=True)
+class Context:
+    refs: set[int]  # numbers of the entries in the reference list
+    notes: Notes
+    native: bool = False  # pandoc citations `[@ref-N]` instead of links
+    in_cell: bool = False
+
+
 def escape(text: str) -> str:
     """Literal text as Pandoc markdown inline source, on one line."""
-    text = " ".join(text.splitlines())
+    text = " ".join(clean_text(text).splitlines())
     text = _SPECIAL.sub(r"\\\1", text)
     text = _DASHES.sub(r"\\-", text)
     return _ELLIPSIS.sub(r"\\.", text)
@@ -82,36 +101,44 @@ def _wrap(marker: str, inner: str) -> str:
 
 
 def _code(text: str) -> str:
-    text = " ".join(text.splitlines())
+    text = " ".join(clean_text(text).splitlines())
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _link(link: Link, refs: set[int]) -> str:
-    text = inlines(link.inlines, refs)
-    url = safe_url(link.url)
+def _link(link: Link, ctx: Context) -> str:
+    text = inlines(link.inlines, ctx)
+    url = ctx.notes.link_target(link.url, inline_text(link.inlines))
     if url is None:
         return text
     return f"[{text}]({quote_url(url)})"
 
 
-def _cite(cite: Cite, refs: set[int]) -> str:
-    def number(n: int) -> str:
-        return f"[{n}](#ref-{n})" if n in refs else str(n)
+def _cite(cite: Cite, ctx: Context) -> str:
+    """`^\\[[1](#ref-1),[3](#ref-3)[-](#ref-4)[5](#ref-5)\\]^`; in a table cell without the
+    superscript; with pandoc citations `[@ref-1; @ref-3; @ref-4; @ref-5]` for citeproc."""
+    if ctx.native:
+        keys = [f"@ref-{n}" for n in sorted(set(cite.numbers)) if n in ctx.refs]
+        return "[" + "; ".join(keys) + "]" if keys else ""
 
-    groups = [number(a) if a == b else f"{number(a)}-{number(b)}" for a, b in cite_groups(cite.numbers)]
-    return "^\\[" + ",".join(groups) + "\\]^"
+    def number(n: int, text: str = "") -> str:
+        return f"[{text or n}](#ref-{n})" if n in ctx.refs else (text or str(n))
+
+    dash = "\\-"  # escaped: a bare `-` would open a list or read as a smart dash
+    groups = [number(a) if a == b else number(a) + number(a + 1, dash) + number(b) for a, b in cite_groups(cite.numbers)]
+    marker = "\\[" + ",".join(groups) + "\\]"
+    return marker if ctx.in_cell else f"^{marker}^"
 
 
-INLINE: dict[type, Callable[[object, set[int]], str]] = {
-    Text: lambda i, refs: escape(i.text),  # type: ignore[attr-defined]
-    Strong: lambda i, refs: _wrap("**", inlines(i.inlines, refs)),  # type: ignore[attr-defined]
-    Emph: lambda i, refs: _wrap("*", inlines(i.inlines, refs)),  # type: ignore[attr-defined]
-    Code: lambda i, refs: _code(i.text),  # type: ignore[attr-defined]
-    Link: lambda i, refs: _link(i, refs),  # type: ignore[arg-type]
-    Cite: lambda i, refs: _cite(i, refs),  # type: ignore[arg-type]
+INLINE: dict[type, Callable[[object, Context], str]] = {
+    Text: lambda i, ctx: escape(i.text),  # type: ignore[attr-defined]
+    Strong: lambda i, ctx: _wrap("**", inlines(i.inlines, ctx)),  # type: ignore[attr-defined]
+    Emph: lambda i, ctx: _wrap("*", inlines(i.inlines, ctx)),  # type: ignore[attr-defined]
+    Code: lambda i, ctx: _code(i.text),  # type: ignore[attr-defined]
+    Link: lambda i, ctx: _link(i, ctx),  # type: ignore[arg-type]
+    Cite: lambda i, ctx: _cite(i, ctx),  # type: ignore[arg-type]
 }
 
 
@@ -126,21 +153,23 @@ def _merge_code(items: list[Inline]) -> list[Inline]:
     return merged
 
 
-def inlines(items: list[Inline], refs: set[int]) -> str:
-    return "".join(INLINE[type(i)](i, refs) for i in _merge_code(items))
+def inlines(items: list[Inline], ctx: Context) -> str:
+    return "".join(INLINE[type(i)](i, ctx) for i in _merge_code(attach_citations(items)))
 
 
 # --------------------------------------------------------------------------- blocks
-def _paragraph(p: Paragraph, refs: set[int]) -> list[str]:
-    text = inlines(p.inlines, refs).strip()
+def _paragraph(p: Paragraph, ctx: Context) -> list[str]:
+    text = inlines(p.inlines, ctx).strip()
     return [guard_block_start(text)] if text else []
 
 
-def _table(t: Table, refs: set[int], language: str) -> list[str]:
+def _table(t: Table, ctx: Context, language: str) -> list[str]:
     width = max([len(t.header)] + [len(r) for r in t.rows])
 
+    cell = replace(ctx, in_cell=True)
+
     def row(cells: list[list[Inline]]) -> str:
-        texts = [inlines(c, refs).strip() for c in cells] + [""] * (width - len(cells))
+        texts = [inlines(c, cell).strip() for c in cells] + [""] * (width - len(cells))
         return "| " + " | ".join(texts) + " |"
 
     label = table_label(language, t.number) if t.number is not None else ""
@@ -150,7 +179,7 @@ def _table(t: Table, refs: set[int], language: str) -> list[str]:
     return lines + [row(r) for r in t.rows]
 
 
-def _list(lb: ListBlock, refs: set[int], language: str) -> list[str]:
+def _list(lb: ListBlock, ctx: Context, language: str) -> list[str]:
     # Items that are one paragraph (maybe with sub-lists) make a tight list, with no blank
     # lines, as an author would write it; anything else needs blank lines to stay loose.
     tight = all(
@@ -161,7 +190,7 @@ def _list(lb: ListBlock, refs: set[int], language: str) -> list[str]:
     for k, item in enumerate(lb.items):
         marker = f"{lb.start + k}." if lb.ordered else "-"
         indent = max(4, len(marker) + 1)
-        body = blocks(item, refs, language, separator=not tight) or [""]
+        body = blocks(item, ctx, language, separator=not tight) or [""]
         if k and not tight:
             lines.append("")
         lines.append(marker.ljust(indent) + body[0])
@@ -169,31 +198,31 @@ def _list(lb: ListBlock, refs: set[int], language: str) -> list[str]:
     return lines
 
 
-def _quote(q: Quote, refs: set[int], language: str) -> list[str]:
-    return [f"> {line}" if line else ">" for line in blocks(q.blocks, refs, language)]
+def _quote(q: Quote, ctx: Context, language: str) -> list[str]:
+    return [f"> {line}" if line else ">" for line in blocks(q.blocks, ctx, language)]
 
 
 def _code_block(c: CodeBlock) -> list[str]:
     longest = max((len(run) for run in re.findall(r"`{3,}", c.text)), default=0)
     fence = "`" * max(3, longest + 1)
     info = c.language if _LANGUAGE.match(c.language) else ""
-    return [fence + info, *c.text.splitlines(), fence]
+    return [fence + info, *clean_text(c.text).splitlines(), fence]
 
 
-BLOCK: dict[type, Callable[[object, set[int], str], list[str]]] = {
-    Paragraph: lambda b, refs, lang: _paragraph(b, refs),  # type: ignore[arg-type]
+BLOCK: dict[type, Callable[[object, Context, str], list[str]]] = {
+    Paragraph: lambda b, ctx, lang: _paragraph(b, ctx),  # type: ignore[arg-type]
     Table: _table,  # type: ignore[dict-item]
     ListBlock: _list,  # type: ignore[dict-item]
     Quote: _quote,  # type: ignore[dict-item]
-    CodeBlock: lambda b, refs, lang: _code_block(b),  # type: ignore[arg-type]
+    CodeBlock: lambda b, ctx, lang: _code_block(b),  # type: ignore[arg-type]
 }
 
 
-def blocks(items: list[Block], refs: set[int], language: str, separator: bool = True) -> list[str]:
+def blocks(items: list[Block], ctx: Context, language: str, separator: bool = True) -> list[str]:
     """Lines of the blocks, one blank line between blocks (none inside a tight list item)."""
     lines: list[str] = []
     for b in items:
-        chunk = BLOCK[type(b)](b, refs, language)
+        chunk = BLOCK[type(b)](b, ctx, language)
         if chunk:
             lines += ([""] if lines and separator else []) + chunk
     return lines
@@ -205,38 +234,58 @@ def _heading(level: int, text: str, attributes: str = "") -> str:
     return "#" * min(level, 6) + " " + escape(text.strip()) + suffix
 
 
-def _section(s: Section, refs: set[int], language: str) -> list[str]:
-    lines = [_heading(s.level + 1, f"{s.number} {s.title}", "#" + s.anchor())]
-    body = blocks(s.blocks, refs, language)
+def _section(s: Section, ctx: Context, language: str) -> list[str]:
+    # the number is in the text: `.unnumbered` stops `pandoc --number-sections` adding another
+    lines = [_heading(s.level, f"{s.number} {s.title}", f"#{s.anchor()} .unnumbered")]
+    body = blocks(s.blocks, ctx, language)
     if body:
         lines += [""] + body
     for child in s.sections:
-        lines += [""] + _section(child, refs, language)
+        lines += [""] + _section(child, ctx, language)
     return lines
 
 
+def bibliography_name(doc: Document) -> str:
+    """The CSL JSON file written beside the markdown (`csl` format): `<record stem>.csl.json`."""
+    stem = PurePath(doc.metadata.source or "references").stem or "references"
+    return stem + FORMATS["csl"].extension
+
+
+def _yaml_string(markdown: str) -> str:
+    # a JSON string is a YAML double-quoted scalar; pandoc reads its content as markdown
+    return json.dumps(markdown, ensure_ascii=False)
+
+
+def metadata_block(doc: Document, ctx: Context) -> list[str]:
+    """Title, language, date, keywords and abstract as pandoc's YAML metadata block."""
+    lines = ["---", f"title: {_yaml_string(escape(doc.title))}", f"lang: {LANG_TAGS[doc.language]}"]
+    if doc.metadata.received:
+        lines.append(f"date: {_yaml_string(doc.metadata.received[:10])}")
+    if doc.metadata.topic:
+        lines.append(f"subject: {_yaml_string(escape(doc.metadata.topic))}")
+    if doc.keywords:
+        lines += ["keywords:"] + [f"  - {_yaml_string(escape(k))}" for k in doc.keywords]
+    abstract = blocks(doc.abstract, ctx, doc.language)
+    if abstract:
+        lines += ["abstract: |"] + [f"  {line}" if line else "" for line in abstract]
+    if ctx.native and ctx.refs:
+        lines += [f"bibliography: {_yaml_string(bibliography_name(doc))}", "link-citations: true"]
+    return lines + ["---"]
+
+
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
-    return Result(_render(doc, options))
-
-
-def _render(doc: Document, options: RenderOptions) -> bytes:
-    labels = doc.labels()
     references = [r for r in doc.references if r.cited]
-    refs = {r.number for r in references}
-    lines = [_heading(1, doc.title)]
-    if doc.abstract or doc.keywords:
-        lines += ["", _heading(2, labels["abstract"], "#abstract .unnumbered")]
-        body = blocks(doc.abstract, refs, doc.language)
-        lines += [""] + body if body else []
-        if doc.keywords:
-            words = escape(labels["kw_sep"].join(doc.keywords))
-            lines += ["", f"**{escape(labels['keywords'])}**{escape(labels['sep'])}{words}"]
+    ctx = Context({r.number for r in references}, Notes("md"), options.pandoc_citations)
+    labels = doc.labels()
+    lines = metadata_block(doc, ctx)
     for s in doc.sections:
-        lines += [""] + _section(s, refs, doc.language)
-    for title in options.missing_chapters if options.draft else ():
-        lines += ["", _heading(2, title), "", f"*{escape(labels['missing'])}*"]
+        lines += [""] + _section(s, ctx, doc.language)
     if references:
-        lines += ["", _heading(2, labels["references"], "#references .unnumbered")]
-        for r in references:
-            lines += ["", f"[\\[{r.number}\\]]{{#{r.anchor()}}} {escape(r.text.strip())}"]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        lines += ["", _heading(1, labels["references"], "#references .unnumbered")]
+        if ctx.native:
+            lines += ["", "::: {#refs}", ":::"]  # citeproc writes the list here, in its style
+        else:
+            for r in references:
+                lines += ["", f"[\\[{r.number}\\]]{{#{r.anchor()}}} {escape(r.text.strip())}"]
+    text = "\n".join(lines) + "\n"
+    return Result(text.encode("utf-8"), illegal_characters(doc, "md") + ctx.notes.messages)

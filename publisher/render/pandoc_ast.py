@@ -9,8 +9,13 @@ What the AST carries, whatever the target:
 - headings: `Header` with the model's number in the text ("2.1 标题", number in a Span of
   class `section-number`), id = `Section.anchor()`, class `unnumbered` so that no writer
   numbers them a second time;
-- citations: `Superscript` holding "[", one `Link` to `#ref-N` per number or range (a
-  range links to its first number), "," between them, and "]";
+- citations: `Superscript` holding "[", one `Link` to `#ref-N` per number, "," between
+  them, and "]"; a range `13-15` is three links: 13, the dash (to 14, the first entry
+  inside, so that every entry is reachable) and 15 (JATS: one link that jats.py points at
+  every entry of the range); a WORD JOINER before it where text is laid out, so that it
+  never starts a line; in a table cell the brackets stay on the line, at body size;
+- table references (docx): "表1"/"Table 1" in running text as a Span `table-ref` that
+  docx_post makes a REF field to the caption;
 - tables: caption "表1　标题" / "Table 1 Title" (number in a Span of class `table-number`),
   id `tab-N`;
 - references: a level-1 `unnumbered` heading (参考文献/References, id `references`) and a
@@ -21,7 +26,6 @@ What the AST carries, whatever the target:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,9 +49,11 @@ from publisher.model import (
     inline_text,
 )
 from publisher.render import RenderOptions
-from publisher.render.cite_groups import cite_groups
+from publisher.render.cite_groups import attach_citations, cite_groups
+from publisher.render.columns import column_shares
+from publisher.render.notes import Notes, clean_text
 from publisher.render.pandoc_run import pandoc_api_version
-from publisher.urls import safe_url
+from publisher.tables.captions import TABLE_REF_RE
 
 Node = dict[str, Any]
 
@@ -57,10 +63,11 @@ STYLE_ABSTRACT = "Abstract"
 STYLE_KEYWORDS = "Keywords"
 STYLE_BIBLIOGRAPHY = "Bibliography"
 STYLE_TABLE_NUMBER = "Table Number"
+STYLE_TABLE_REFERENCE = "Table Reference"
+WORD_JOINER = "\u2060"
 
 LANG_TAGS = {"zh": "zh-CN", "en": "en-US"}
 MAX_HEADING_LEVEL = 6
-MIN_COLUMN, MAX_COLUMN = 6, 40  # bounds on a column's share, in display columns
 
 
 @dataclass(frozen=True)
@@ -72,17 +79,20 @@ class Target:
     abstract_in_meta: bool = False  # abstract as metadata (JATS puts it in <front>)
     date_in_meta: bool = True  # docx would print the date under the title; it goes to docProps
     ref_separator: str = " "  # between "[N]" and the entry; docx tabs to the hanging indent
+    laid_out: bool = False  # docx, pdf: a word joiner keeps each citation with its word
+    range_links: bool = True  # a range as three links; JATS wants one (jats.py lists its entries)
+    table_refs: bool = False  # docx: "表1" in the text becomes a cross-reference field
+    column_widths: bool = True  # sphinx: none (docutils refuses the 0 % a narrow column rounds to)
 
 
 TARGETS: dict[str, Target] = {
-    "docx": Target(custom_styles=True, date_in_meta=False, ref_separator="\t"),
-    "jats": Target(front_in_body=False, abstract_in_meta=True),
+    "docx": Target(custom_styles=True, date_in_meta=False, ref_separator="\t", laid_out=True, table_refs=True),
+    "pdf": Target(laid_out=True),
+    "jats": Target(front_in_body=False, abstract_in_meta=True, range_links=False),
+    "sphinx": Target(column_widths=False),
 }
 DEFAULT_TARGET = Target()
 
-# Characters XML 1.0 cannot carry (and lone surrogates, which cannot be encoded): a record
-# holding one must not make pandoc write a document that no program opens.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # ASCII whitespace separates words; U+3000 and NBSP are characters the author typed.
 _WHITESPACE = re.compile(r"([ \t\r\n]+)")
 
@@ -96,10 +106,6 @@ def attr(
     ident: str = "", classes: tuple[str, ...] = (), pairs: tuple[tuple[str, str], ...] = ()
 ) -> list[Any]:
     return [ident, list(classes), [list(p) for p in pairs]]
-
-
-def clean_text(text: str) -> str:
-    return _NOT_XML.sub("", text)
 
 
 def words(text: str) -> list[Node]:
@@ -118,31 +124,18 @@ def meta_inlines(text: str) -> Node:
     return node("MetaInlines", words(text))
 
 
-def display_width(text: str) -> int:
-    """Columns a string takes on paper: CJK and full-width characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def column_shares(table: Table, width: int) -> list[float]:
-    """Relative column widths from the longest cell of each column, within bounds so that a
-    one-word column stays readable and a column of sentences does not squeeze the rest."""
-    longest = [MIN_COLUMN] * width
-    for row in [table.header, *table.rows]:
-        for k, cell in enumerate(row[:width]):
-            longest[k] = max(longest[k], min(display_width(inline_text(cell)), MAX_COLUMN))
-    total = sum(longest)
-    return [round(n / total, 4) for n in longest]
-
-
 # --------------------------------------------------------------------------- builder
 class _Builder:
-    def __init__(self, doc: Document, options: RenderOptions, target: Target):
+    def __init__(self, doc: Document, options: RenderOptions, target: Target, notes: Notes):
         self.doc = doc
         self.options = options
         self.target = target
+        self.notes = notes
         self.labels = doc.labels()
+        self.in_cell = False
+        self.tables = {t.number for t in doc.tables() if t.number is not None}
         self.inline_rules: dict[type, Callable[[Any], list[Node]]] = {
-            Text: lambda i: words(i.text),
+            Text: self.text,
             Strong: lambda i: [node("Strong", self.inlines(i.inlines))],
             Emph: lambda i: [node("Emph", self.inlines(i.inlines))],
             Code: lambda i: [node("Code", [attr(), clean_text(i.text)])],
@@ -163,25 +156,53 @@ class _Builder:
     # ---------------------------------------------------------------- inlines
     def link(self, i: Link) -> list[dict[str, Any]]:
         """A link only to http(s)/mailto; anything else keeps its text and loses the link."""
-        url = safe_url(i.url)
+        url = self.notes.link_target(i.url, inline_text(i.inlines))
         if url is None:
             return self.inlines(i.inlines)
         return [node("Link", [attr(), self.inlines(i.inlines), [clean_text(url), ""]])]
 
+    def text(self, i: Text) -> list[Node]:
+        if not (self.target.table_refs and self.tables and TABLE_REF_RE.search(i.text)):
+            return words(i.text)
+        out: list[Node] = []
+        pos = 0
+        for m in TABLE_REF_RE.finditer(i.text):
+            number = m.group(2) or m.group(4)
+            if not number.isdigit() or int(number) not in self.tables:
+                continue
+            out += [*words(i.text[pos : m.start()]), self.table_ref(m.group(0), int(number))]
+            pos = m.end()
+        return out + words(i.text[pos:])
+
+    def table_ref(self, text: str, number: int) -> Node:
+        pairs = (*self.styled(STYLE_TABLE_REFERENCE), ("table", str(number)))
+        return node("Span", [attr("", ("table-ref",), pairs), words(text)])
+
     def inlines(self, inlines: list[Inline]) -> list[Node]:
-        return [n for i in inlines for n in self.inline_rules[type(i)](i)]
+        return [n for i in attach_citations(inlines) for n in self.inline_rules[type(i)](i)]
 
     def cite(self, cite: Cite) -> list[Node]:
         if not format_cite_numbers(cite.numbers):
             return []
+
+        def link(text: str, number: int) -> Node:
+            return node("Link", [attr("", ("cite",)), [node("Str", text)], [f"#ref-{number}", ""]])
+
         inside: list[Node] = [node("Str", "[")]
         for k, (first, last) in enumerate(cite_groups(cite.numbers)):
             if k:
                 inside.append(node("Str", ","))
-            label = str(first) if first == last else f"{first}-{last}"
-            inside.append(node("Link", [attr("", ("cite",)), [node("Str", label)], [f"#ref-{first}", ""]]))
+            if first == last:
+                inside.append(link(str(first), first))
+            elif self.target.range_links:
+                inside += [link(str(first), first), link("-", first + 1), link(str(last), last)]
+            else:
+                inside.append(link(f"{first}-{last}", first))
         inside.append(node("Str", "]"))
-        return [node("Superscript", inside)]
+        joiner = [node("Str", WORD_JOINER)] if self.target.laid_out else []
+        if self.in_cell:
+            return [*joiner, *inside]  # in a table cell: on the line, at body size
+        return [*joiner, node("Superscript", inside)]
 
     # ---------------------------------------------------------------- blocks
     def blocks(self, blocks: list[Block]) -> list[Node]:
@@ -216,13 +237,20 @@ class _Builder:
 
         head = [row(table.header)] if table.header else []
         body = [attr(), 0, [], [row(r) for r in table.rows]]
-        colspecs = [[node("AlignDefault"), node("ColWidth", share)] for share in column_shares(table, width)]
+        if self.target.column_widths:
+            colspecs = [[node("AlignDefault"), node("ColWidth", share)] for share in column_shares(table, width)]
+        else:
+            colspecs = [[node("AlignDefault"), node("ColWidthDefault")] for _ in range(width)]
         caption = [None, [node("Plain", self.caption(table))]]
         ident = f"tab-{table.number}" if table.number is not None else ""
         return [node("Table", [attr(ident), caption, colspecs, [attr(), head], [body], [attr(), []]])]
 
     def cell(self, inlines: list[Inline]) -> list[Node]:
-        content = self.inlines(inlines)
+        self.in_cell = True
+        try:
+            content = self.inlines(inlines)
+        finally:
+            self.in_cell = False
         return [node("Plain", content)] if content else []
 
     def caption(self, table: Table) -> list[Node]:
@@ -249,7 +277,7 @@ class _Builder:
                 node("Space"),
                 *text,
             ]
-        level = min(max(level, 1), MAX_HEADING_LEVEL)
+        level = min(max(level, 1), MAX_HEADING_LEVEL)  # deeper levels read as level 6
         return node("Header", [level, attr(ident, ("unnumbered",)), text])
 
     def front(self) -> list[Node]:
@@ -277,16 +305,6 @@ class _Builder:
             for s in self.doc.walk_sections()
             for n in [self.heading(s.level, s.anchor(), s.number, s.title), *self.blocks(s.blocks)]
         ]
-
-    def missing(self) -> list[Node]:
-        """Draft mode only: a visible line per outline chapter that was never written."""
-        if not (self.options.draft and self.options.missing_chapters):
-            return []
-        paras = [
-            node("Para", [node("Emph", words(f"{t} {self.labels['missing']}"))])
-            for t in self.options.missing_chapters
-        ]
-        return [node("Div", [attr("missing-chapters", ("missing-chapters",)), paras])]
 
     def references(self) -> list[Node]:
         refs = [r for r in self.doc.references if r.cited]
@@ -323,10 +341,11 @@ class _Builder:
 
     def document(self) -> dict[str, Any]:
         front = self.front() if self.target.front_in_body else []
-        body = [*front, *self.sections(), *self.missing(), *self.references()]
+        body = [*front, *self.sections(), *self.references()]
         return {"pandoc-api-version": pandoc_api_version(), "meta": self.meta(), "blocks": body}
 
 
-def to_pandoc(doc: Document, options: RenderOptions, target: str) -> dict[str, Any]:
-    """The document as a pandoc JSON AST for the writer `target` ("docx", "jats", ...)."""
-    return _Builder(doc, options, TARGETS.get(target, DEFAULT_TARGET)).document()
+def to_pandoc(doc: Document, options: RenderOptions, target: str, notes: Notes | None = None) -> dict[str, Any]:
+    """The document as a pandoc JSON AST for the writer `target` ("docx", "jats", ...);
+    what it cannot carry (a link target it refuses) goes to `notes`."""
+    return _Builder(doc, options, TARGETS.get(target, DEFAULT_TARGET), notes or Notes(target)).document()

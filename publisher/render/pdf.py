@@ -14,20 +14,19 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from publisher.errors import RenderError
 from publisher.model import Document
 from publisher.render import Output, RenderOptions
 from publisher.render.fonts import CJK_SANS, CJK_SERIF, FontSet, find_fonts
-from publisher.render.pandoc_ast import clean_text, to_pandoc
+from publisher.render.notes import Notes, clean_text, illegal_characters
+from publisher.render.pandoc_ast import to_pandoc
 from publisher.render.pandoc_run import run_pandoc
+from publisher.render.template_dir import template_path
 from publisher.render.typst_escape import guard_typst_syntax
 from publisher.render.typst_run import compile_pdf
 from publisher.result import Result
-
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "pdf"
 
 # The main file: two fixed lines, then pandoc's body. Nothing from the record is spliced
 # into these lines; the configuration travels as a JSON string in sys.inputs.
@@ -45,12 +44,14 @@ CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\u
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
-    return Result(_render(doc, options))
+    notes = Notes("pdf")
+    data = _render(doc, options, notes)
+    return Result(data, illegal_characters(doc, "pdf") + notes.messages)
 
 
-def _render(doc: Document, options: RenderOptions) -> bytes:
+def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
     fonts = find_fonts(options.font_dirs)
-    ast = guard_typst_syntax(to_pandoc(doc, options, "pdf"))
+    ast = guard_typst_syntax(to_pandoc(doc, options, "pdf", notes))
     if options.toc:
         insert_toc(ast)
     source = doc.metadata.source
@@ -63,9 +64,10 @@ def _render(doc: Document, options: RenderOptions) -> bytes:
             source,
         )
     config = typst_config(doc, fonts)
+    root = template_path(options.templates, "pdf/article.typ", source).parent
     return compile_pdf(
         MAIN + body,
-        root=TEMPLATE_DIR,
+        root=root,
         font_dirs=fonts.dirs,
         inputs={"config": json.dumps(config, ensure_ascii=False, sort_keys=True)},
         timeout=options.timeout,

@@ -2,18 +2,24 @@
 
 `sphinx-build -W -b html <folder> <out>` builds it without warnings and without the
 network. The reStructuredText comes from the shared pandoc AST, so record text is escaped by
-pandoc's rst writer; conf.py holds the title only as a Python string literal (`repr`).
+pandoc's rst writer (tables as list-tables, which pandoc and docutils handle in linear time
+where grid tables took quadratic time in the number of columns); conf.py holds the title only as a Python string literal (`repr`).
 Each reference entry becomes a container named `ref-N`, so the citation links `#ref-N`
 land on it in the built page.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
 from publisher.model import Document
 from publisher.render import Output, RenderOptions
+from publisher.render.notes import Notes, clean_text, illegal_characters, unknown_language
 from publisher.render.pandoc_ast import Node, attr, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
 from publisher.result import Result
@@ -26,28 +32,54 @@ THEME = "alabaster"  # ships with Sphinx: no download, no extension
 SIDEBARS = ["navigation.html", "relations.html", "searchbox.html"]
 
 
+# LaTeX (`sphinx-build -b latex`, then xelatex): A4, an article rather than a book, no
+# numbers of its own (headings carry theirs), captions without "Table 1:" (ours say 表1), the
+# Noto CJK faces for xeCJK; the date is the record's, never the build's.
+LATEX_PREAMBLE = r"""
+\setcounter{secnumdepth}{-1}
+\makeatletter\long\def\@makecaption#1#2{\vskip\abovecaptionskip{\centering #2\par}\vskip\belowcaptionskip}\makeatother
+"""
+CJK_FONTS = r"""
+\setCJKmainfont{Noto Serif CJK SC}
+\setCJKsansfont{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans Mono CJK SC}
+"""
+
+
 def conf_py(doc: Document) -> str:
+    title = clean_text(doc.title)
+    latex = {"papersize": "a4paper", "preamble": LATEX_PREAMBLE}
+    if doc.language == "zh":
+        latex["fontpkg"] = CJK_FONTS
     lines = [
         "# Sphinx configuration written by publisher.",
-        f"project = {doc.title!r}",
+        f"project = {title!r}",
+        "author = ''",
         f"language = {LANGUAGES[doc.language]!r}",
         "root_doc = 'index'",
         "extensions: list[str] = []",
         f"html_theme = {THEME!r}",
-        f"html_title = {doc.title!r}",
+        f"html_title = {title!r}",
         f"html_sidebars = {{'**': {SIDEBARS!r}}}",
         "html_show_sourcelink = False",
         "smartquotes = False  # the text is the author's: no curly quotes or dashes added",
         "exclude_patterns = ['_build']",
+        "latex_engine = 'xelatex'",
+        f"latex_documents = [('index', 'article.tex', {title!r}, '', 'howto')]",
+        f"latex_elements = {latex!r}",
+        "latex_show_urls = 'no'",
     ]
+    if doc.metadata.received:
+        lines.append(f"today = {doc.metadata.received[:10]!r}")
     return "\n".join(lines) + "\n"
 
 
 def _reference_targets(blocks: list[Node]) -> list[Node]:
-    """Wrap each entry paragraph `[Span#ref-N "[N]"] text` in a Div with that id.
+    """Put the target `.. _ref-N:` before each entry paragraph `[Span#ref-N "[N]"] text`.
 
-    Pandoc's rst writer drops a Span's id but writes a Div's as `:name:`, which docutils
-    turns into the anchor `ref-N`.
+    Pandoc's rst writer drops a Span's id. An explicit target gives the paragraph the id
+    `ref-N` in HTML and a `\\label` in LaTeX, so the citation links work in both. The
+    target is built from the entry's number, never from record text.
     """
     out: list[Node] = []
     for block in blocks:
@@ -56,10 +88,10 @@ def _reference_targets(blocks: list[Node]) -> list[Node]:
             block = node("Div", [[ident, classes, pairs], _reference_targets(block["c"][1])])
         elif block["t"] == "Para" and block["c"] and block["c"][0]["t"] == "Span":
             ident = block["c"][0]["c"][0][0]
-            if ident.startswith("ref-"):
+            if re.fullmatch(r"ref-\d+", ident):
                 label = block["c"][0]["c"][1]
-                para = node("Para", [*label, *block["c"][1:]])
-                block = node("Div", [attr(ident, ("reference",)), [para]])
+                out.append(node("RawBlock", ["rst", f".. _{ident}:\n\n"]))
+                block = node("Para", [*label, *block["c"][1:]])
         out.append(block)
     return out
 
@@ -158,18 +190,42 @@ def _defuse_schemes(tree: Any) -> Any:
     return tree
 
 
-def index_rst(doc: Document, options: RenderOptions) -> bytes:
-    ast: dict[str, Any] = to_pandoc(doc, options, target="sphinx")
-    blocks = _reference_targets(ast["blocks"])
+def _known_lexers(tree: Any, notes: Notes) -> Any:
+    """A code block keeps its language only when Pygments knows it: Sphinx warns on any other
+    (`mermaid`), and `sphinx-build -W` makes that an error. The block stays, as plain text."""
+    if isinstance(tree, list):
+        return [_known_lexers(x, notes) for x in tree]
+    if not isinstance(tree, dict):
+        return tree
+    if tree.get("t") == "CodeBlock":
+        (ident, classes, pairs), text = tree["c"]
+        known = [c for c in classes if _lexer_exists(c)]
+        for language in sorted(set(classes) - set(known)):
+            notes.add(unknown_language(language, text))
+        return node("CodeBlock", [[ident, known, pairs], text])
+    return {key: _known_lexers(value, notes) for key, value in tree.items()}
+
+
+@functools.lru_cache(maxsize=256)
+def _lexer_exists(name: str) -> bool:
+    try:
+        get_lexer_by_name(name)
+    except ClassNotFound:
+        return False
+    return True
+
+
+def index_rst(doc: Document, options: RenderOptions, notes: Notes | None = None) -> bytes:
+    notes = notes or Notes("sphinx")
+    ast: dict[str, Any] = to_pandoc(doc, options, "sphinx", notes)
+    blocks = _known_lexers(_reference_targets(ast["blocks"]), notes)
     ast = {**ast, "blocks": _defuse_schemes(_guard_line_starts(_safe_links(_inline_citations(blocks))))}
     return run_pandoc(
-        ast, "rst", ["--standalone", "--wrap=none"], timeout=options.timeout, source=doc.metadata.source
+        ast, "rst", ["--standalone", "--wrap=none", "--list-tables"], timeout=options.timeout, source=doc.metadata.source
     )
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
-    return Result(_render(doc, options))
-
-
-def _render(doc: Document, options: RenderOptions) -> dict[str, bytes]:
-    return {"conf.py": conf_py(doc).encode("utf-8"), "index.rst": index_rst(doc, options)}
+    notes = Notes("sphinx")
+    files = {"conf.py": conf_py(doc).encode("utf-8"), "index.rst": index_rst(doc, options, notes)}
+    return Result(files, illegal_characters(doc, "sphinx") + notes.messages)

@@ -25,6 +25,8 @@ from publisher.errors import ModelError
 from publisher.model import SCHEMA_VERSION, Document, field_types, rules_of
 
 SCHEMA_FILE = Path(__file__).with_name("document.schema.json")
+# versions whose documents still load: 1.0 lacks Message.removed (null when missing)
+READABLE_VERSIONS = ("1.0", SCHEMA_VERSION)
 # the unions of typed nodes, by the name of their $defs entry
 UNIONS: dict[str, tuple[type, ...]] = {
     "inline": get_args(model.Inline),
@@ -104,8 +106,9 @@ def _bare(hint: Any) -> dict[str, Any]:
 def document_from_dict(data: Any) -> Document:
     """A document from its JSON form, checked field by field; ModelError names the first fault."""
     doc = _load(Document, data, "document")
-    if doc.schema != SCHEMA_VERSION:
+    if doc.schema not in READABLE_VERSIONS:
         raise ModelError(f"document.schema: version {doc.schema!r} is not {SCHEMA_VERSION!r}")
+    doc.schema = SCHEMA_VERSION  # an older version read with the defaults of what it lacks
     return doc
 
 

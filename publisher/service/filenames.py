@@ -19,8 +19,11 @@ MAX_STEM = 80  # characters; long Chinese titles still fit every file system's 2
 
 
 def file_stem(title: str) -> str:
-    """The title as a file name stem: unsafe characters removed, length bounded."""
-    stem = _SPACES.sub(" ", _UNSAFE.sub(" ", title)).strip(" .")
+    """The title as a file name stem: unsafe characters removed, invisible format characters
+    too (bidi overrides such as U+202E would make `evil\u202etxt.exe` read as `evilexe.txt`),
+    length bounded."""
+    visible = "".join(ch for ch in title if unicodedata.category(ch) != "Cf")
+    stem = _SPACES.sub(" ", _UNSAFE.sub(" ", visible)).strip(" .")
     return stem[:MAX_STEM].rstrip(" .") or "article"
 
 

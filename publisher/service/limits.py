@@ -2,11 +2,14 @@
 
 BodyLimit refuses a body over the limit with 413 before any conversion: at once when the
 declared Content-Length is too large, and while reading when a body without one (chunked)
-grows past the limit. SecurityHeaders adds the headers every answer carries.
+grows past the limit; a client that stops sending mid-body gets 408 after `read_timeout`
+seconds instead of holding its connection. SecurityHeaders adds the headers every answer
+carries.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -20,11 +23,16 @@ class BodyTooLarge(Exception):
     pass
 
 
+class BodyTooSlow(Exception):
+    pass
+
+
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, error: ErrorPage):
+    def __init__(self, app: ASGIApp, max_bytes: int, error: ErrorPage, read_timeout: float = 30.0):
         self.app = app
         self.max_bytes = max_bytes
         self.error = error
+        self.read_timeout = read_timeout
 
     def _too_large(self, scope: Scope) -> Response:
         mb = self.max_bytes / 1048576
@@ -44,7 +52,10 @@ class BodyLimit:
 
         async def counting_receive() -> Message:
             nonlocal seen
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.read_timeout)
+            except TimeoutError:
+                raise BodyTooSlow from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
@@ -62,6 +73,11 @@ class BodyLimit:
             if started:
                 raise
             await self._too_large(scope)(scope, receive, send)
+        except BodyTooSlow:
+            if started:
+                raise
+            detail = f"the request body did not arrive within {self.read_timeout:g} s"
+            await self.error(scope, 408, detail, {"Connection": "close"})(scope, receive, send)
 
 
 # Sent with every answer. The draft link is the draft's only key, so no page may leak it
@@ -77,16 +93,19 @@ PAGE_CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 's
             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 # Rendered HTML served as a document: never allowed to run anything on our origin.
 SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+# /docs: Swagger UI from the package's own assets; it fetches /openapi.json and sets inline styles.
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 class SecurityHeaders:
-    """`outputs`: paths whose HTML is rendered article output (sandboxed); `exempt`: pages
-    that bring their own scripts (FastAPI's /docs loads Swagger UI from a CDN)."""
+    """`outputs`: paths whose HTML is rendered article output (sandboxed); `docs`: the API
+    browser, which needs a little more than the service's own pages."""
 
-    def __init__(self, app: ASGIApp, outputs: tuple[str, ...], exempt: tuple[str, ...]):
+    def __init__(self, app: ASGIApp, outputs: tuple[str, ...], docs: tuple[str, ...]):
         self.app = app
         self.outputs = outputs
-        self.exempt = exempt
+        self.docs = docs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,9 +118,10 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in COMMON_HEADERS.items():
                     headers.setdefault(name, value)
-                if headers.get("content-type", "").startswith("text/html") and not path.startswith(self.exempt):
+                if headers.get("content-type", "").startswith("text/html"):
                     is_output = path.startswith(self.outputs) or "content-disposition" in headers
-                    headers.setdefault("Content-Security-Policy", SANDBOX_CSP if is_output else PAGE_CSP)
+                    policy = DOCS_CSP if path in self.docs else SANDBOX_CSP if is_output else PAGE_CSP
+                    headers.setdefault("Content-Security-Policy", policy)
             await send(message)
 
         await self.app(scope, receive, add_headers)

@@ -2,60 +2,55 @@
 report of every change, download it in each format, delete it.
 
 Plain HTML forms do all of it; the one script (static/enhance.js) only adds drag and drop.
-Templates are jinja2 with autoescape: record text reaches a page only through `{{ }}`. The
-one exception is the article preview, which is the HTML writer's output, itself escaped
-by construction.
+Several files (or one archive) make a batch, whose page refreshes itself until every record
+is converted. Templates are jinja2 with autoescape: record text reaches a page only through
+`{{ }}`. The one exception is the article preview, which is the HTML writer's output,
+itself escaped by construction.
+
+A draft page is built (JSON parsed, model rebuilt, template rendered) in a thread, never on
+the event loop, and kept in a small cache: a draft never changes, so the next view costs a
+lookup (and a check that the draft still exists).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
+import asyncio
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-import jinja2
+import anyio
 from fastapi import APIRouter, Request
-from markupsafe import Markup
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from publisher.errors import InputError
-from publisher.model import Document
-from publisher.schema import document_from_dict
+from publisher.service import tables as t
 from publisher.service.api import output_response
-from publisher.service.drafts import JSON_MEDIA_TYPE
+from publisher.service.convert import JSON_MEDIA_TYPE
 from publisher.service.filenames import content_disposition
-from publisher.service.report import GROUPS, group_report, lines_label
-from publisher.service.uploads import PAGE_FORMS, read_record
+from publisher.service.logs import log_event
+from publisher.service.page_render import DOWNLOADS, TEMPLATES, draft_page, environment
+from publisher.service.uploads import read_page_upload
+from publisher.service.workers import Saturated
 
 if TYPE_CHECKING:
     from publisher.service.app import Service
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = TEMPLATES / "static"
 
 
-@dataclass(frozen=True)
-class Download:
-    kind: str
-    label: str
-    hint: str
-
-
-# The download buttons, in the order shown.
-DOWNLOADS = [
-    Download("docx", "Word", "DOCX, for editing"),
-    Download("pdf", "PDF", "print-ready"),
-    Download("html", "HTML", "a standalone web page"),
-    Download("md", "Markdown", "plain text with markup"),
-    Download("json", "JSON", "the document model, for a CMS"),
-    Download("jats", "JATS XML", "for journal systems"),
-]
 DOWNLOAD_KINDS = {d.kind for d in DOWNLOADS}
 
+STATUS_LABELS = {t.QUEUED: "waiting", t.RUNNING: "converting", t.DONE: "published", t.FAILED: "failed"}
+PAGE_CACHE_BYTES = 64 * 1048576
+
 HTML_ERROR_TITLES = {
+    401: "Sign in",
+    403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    408: "Too slow",
     413: "Too large",
     422: "Not a record",
     503: "Busy",
@@ -66,12 +61,34 @@ HTML_ERROR_TITLES = {
 class Pages:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-        )
-        self.env.globals.update(lines_label=lines_label, max_mb=f"{max_bytes / 1048576:g}")
+        self.max_mb = f"{max_bytes / 1048576:g}"
+        self.env = environment(self.max_mb)
+        self._cache: OrderedDict[str, str] = OrderedDict()
+        self._cache_bytes = 0
+        self._cache_lock = threading.Lock()
+
+    def cached(self, key: str) -> str | None:
+        with self._cache_lock:
+            html = self._cache.get(key)
+            if html is not None:
+                self._cache.move_to_end(key)
+            return html
+
+    def keep(self, key: str, html: str) -> None:
+        with self._cache_lock:
+            if key in self._cache:
+                return
+            self._cache[key] = html
+            self._cache_bytes += len(html)
+            while self._cache_bytes > PAGE_CACHE_BYTES and len(self._cache) > 1:
+                _, old = self._cache.popitem(last=False)
+                self._cache_bytes -= len(old)
+
+    def forget(self, key: str) -> None:
+        with self._cache_lock:
+            html = self._cache.pop(key, None)
+            if html is not None:
+                self._cache_bytes -= len(html)
 
     def render(self, name: str, status: int = 200, headers: dict[str, str] | None = None, **context: object) -> Response:
         html = self.env.get_template(name).render(**context)
@@ -80,6 +97,40 @@ class Pages:
     def error(self, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
         title = HTML_ERROR_TITLES.get(status, "Something went wrong")
         return self.render("error.html.j2", status, headers, code=status, title=title, detail=detail)
+
+
+_building: dict[str, asyncio.Future[str]] = {}
+
+
+async def single_flight(key: str, build: Callable[[], Awaitable[str]]) -> str:
+    """One build per key at a time: concurrent views of an uncached page wait for the first."""
+    if key in _building:
+        return await asyncio.shield(_building[key])
+    future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    _building[key] = future
+    try:
+        result = await build()
+        future.set_result(result)
+        return result
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: no warning when nobody else waited
+        raise
+    finally:
+        del _building[key]
+
+
+async def _build_page(service: Service, draft_id: str) -> str:
+    """The page, built in a conversion process (its parsing and templating would otherwise
+    hold the web process's GIL); in a thread when every process is busy."""
+    drafts, pages = service.drafts, service.pages
+    draft = await drafts.get(draft_id)
+    fragment = (await drafts.output(draft_id, "fragment")).decode("utf-8")
+    try:
+        slot = drafts.pool.reserve()
+    except Saturated:
+        return await anyio.to_thread.run_sync(draft_page, draft, fragment, pages.max_mb)
+    return await drafts.pool.run(draft_page, draft, fragment, pages.max_mb, slot=slot)
 
 
 def pages_router(service: Service) -> APIRouter:
@@ -93,28 +144,38 @@ def pages_router(service: Service) -> APIRouter:
     @router.post("/drafts")
     async def upload(request: Request) -> Response:
         try:
-            data, name = await read_record(request, service.max_bytes, PAGE_FORMS)
-            draft = await drafts.create(data, name)
+            with drafts.pool.reserve() as slot:  # 503 before a byte of the body is read
+                records, batch = await read_page_upload(request, service.max_bytes)
+                if batch:
+                    slot.release()
+                    created = await drafts.create_batch(records, ("fragment",), None)
+                    log_event("batch queued", batch_id=created.id, total=created.total)
+                    return RedirectResponse(f"/b/{created.id}", 303)
+                (data, name), = records
+                draft = await drafts.create(data, name, slot, ("fragment",))
         except InputError as exc:
             return pages.render("upload.html.j2", 422, error=str(exc), deleted=False)
+        log_event("upload converted", draft_id=draft.id, source=name)
         # 303: the browser follows with a GET, so reloading the draft never re-uploads.
         return RedirectResponse(f"/d/{draft.id}", 303)
 
     @router.get("/d/{draft_id}")
     async def draft_page(draft_id: str) -> Response:
-        draft = await drafts.get(draft_id)
-        fragment = (await drafts.output(draft_id, "fragment")).decode("utf-8")
-        doc = document_from_dict(json.loads(draft.document))
-        return pages.render(
-            "draft.html.j2",
-            draft=draft,
-            doc=doc,
-            stats=_stats(doc),
-            article=Markup(fragment),  # the HTML writer's output, escaped by construction
-            groups=group_report(doc.report),
-            group_headings=GROUPS,
-            downloads=DOWNLOADS,
-        )
+        html = pages.cached(draft_id)
+        if html is None or not await drafts.db(drafts.store.exists, draft_id):
+            pages.forget(draft_id)
+            html = await single_flight(draft_id, lambda: _build_page(service, draft_id))
+            pages.keep(draft_id, html)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    @router.get("/b/{batch_id}")
+    async def batch_page(batch_id: str) -> Response:
+        batch = await drafts.batch(batch_id)
+        if batch is None:
+            return pages.error(404, "no such batch")
+        counts = {status: batch.counts.get(status, 0) for status in t.STATUSES}
+        return pages.render("batch.html.j2", batch=batch, counts=counts, labels=STATUS_LABELS,
+                            done=counts[t.DONE] + counts[t.FAILED])
 
     @router.get("/d/{draft_id}/{kind}")
     async def download(draft_id: str, kind: str) -> Response:
@@ -131,17 +192,8 @@ def pages_router(service: Service) -> APIRouter:
     @router.post("/d/{draft_id}/delete")
     async def delete(draft_id: str) -> Response:
         await drafts.delete(draft_id)
+        pages.forget(draft_id)
+        log_event("draft deleted", draft_id=draft_id)
         return RedirectResponse("/?deleted", 303)
 
     return router
-
-
-def _stats(doc: Document) -> str:
-    chapters = len(doc.sections)
-    parts = [f"{chapters} chapter{'s' if chapters != 1 else ''}"]
-    tables = len(doc.tables())
-    if tables:
-        parts.append(f"{tables} table{'s' if tables != 1 else ''}")
-    refs = len(doc.references)
-    parts.append(f"{refs} reference{'s' if refs != 1 else ''}")
-    return " · ".join(parts)

@@ -22,7 +22,12 @@ GROUPS: dict[str, str] = {
 # rule -> (group, what it means in plain words)
 RULES: dict[str, tuple[str, str]] = {
     "missing-chapter": ("missing", "Planned in the outline but never written; left out of the article"),
+    "lost-chapter": ("missing", "Planned in the outline and written in the content, yet not published: check why"),
+    "content-loss": ("missing", "Much less of the record's text was published than it holds: check what took it"),
+    "empty-chapter": ("missing", "Written with no real content (placeholder, headings, refusal or chatter only); "
+                                 "left out like a chapter never written"),
     "reasoning-tags": ("removed", "The model's hidden reasoning (<think> blocks)"),
+    "machinery": ("removed", "Chat-template tokens, role labels and tool calls meant for the machinery, not the reader"),
     "assistant-chatter": ("removed", "Remarks from the assistant that are not part of the article"),
     "prompt-leakage": ("removed", "Instructions from the writing prompt that leaked into the text"),
     "repetition": ("removed", "Text the model repeated over and over"),
@@ -38,6 +43,8 @@ RULES: dict[str, tuple[str, str]] = {
     "chapter-order": ("moved", "Chapters that arrived out of order, moved to their place in the outline"),
     "chapter-match": ("moved", "Chapters whose title differs from the outline, placed by their number"),
     "unterminated-fence": ("repaired", "Code blocks that were never closed"),
+    "markup": ("repaired", "HTML or other markup, read as the headings, paragraphs and tables it stands for"),
+    "stray-bytes": ("repaired", "Bytes that are not UTF-8, read as Windows-1252 characters (curly quotes, dashes)"),
     "truncated-ending": ("repaired", "Chapters that stop mid-sentence, cut back to the last full sentence"),
     "deep-nesting": ("repaired", "Lists or quotes nested too deeply, flattened into paragraphs"),
     "nested-heading": ("repaired", "Headings inside a list or quote, published as bold text"),
@@ -49,6 +56,13 @@ RULES: dict[str, tuple[str, str]] = {
     "uncited-reference": ("citations", "Supplied references that the text never cites"),
     "merged-reference": ("citations", "Supplied references that are the same source, merged into one"),
     "reference-entry": ("citations", "Problems in the supplied reference list"),
+    "reference-heading": ("citations", "A reference heading with chapters after it (not the supplied list)"),
+    "encoding": ("other", "The file was not UTF-8; it was read in the encoding its bytes show"),
+    "end-marker": ("other", "An end-of-conversation marker before the end, or text after it"),
+    # what a writer could not carry into its format (publisher/render/notes.py)
+    "unsafe-link": ("other", "Links to something other than a web page or e-mail address, kept as plain text"),
+    "illegal-character": ("other", "Invisible control characters that a format cannot hold, left out of it"),
+    "unknown-code-language": ("other", "Code in a language no highlighter knows, shown as plain code"),
 }
 
 

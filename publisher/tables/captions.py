@@ -1,48 +1,79 @@
-"""Tables in the published order: captions attached, placeholders dropped, numbers 1..k,
-and the sentences that point at a table rewritten to its final number.
+"""Tables in the published order: captions attached, placeholders dropped, numbers 1..k.
 
-The pipeline was told not to number tables, so a caption arrives as `表X 标题`,
-`表X 表格：标题` or with a wrong number; its text is kept and its number is ours.
+The pipeline was told not to number tables, so a caption arrives as `表X 标题`, `表3-1 标题`,
+`Table 2. Title`, `**表2**：标题` … (the caption grammar is `publisher.markdown.numbering`),
+above or below its table, with a wrong number or none; its text is kept and its number is ours.
+
+Which table a caption belongs to, decided by adjacency and shape:
+1. A caption belongs to a table next to it: the block right after it (or after one short
+   pointer paragraph such as `如表1所示：`), or the block right before it.
+2. A caption that ends with a colon points forward: only the table after it.
+3. A caption with a table on both sides goes to the side the document uses: the side most
+   of its unambiguous captions are on (above when they are even: the house style).
+4. A table takes one caption; a second caption-shaped line next to it is its own thing
+   (a caption of the neighbouring table, or a caption with no table, dropped and reported).
+A caption with a title never loses it; a label with no title gives a table with no title
+(reported).
 """
 
 from __future__ import annotations
 
-import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from publisher.markdown.lexer import CAPTION_LINE_RE
-from publisher.model import Block, Document, Message, Paragraph, Table, Text, inline_text, table_label
+from publisher.markdown.numbering import (
+    TABLE_REF_RE,
+    is_caption_line,
+    parse_caption,
+    ref_numbers,
+)
+from publisher.model import (
+    Block,
+    Document,
+    Emph,
+    Inline,
+    ListBlock,
+    Message,
+    Paragraph,
+    Quote,
+    Section,
+    Strong,
+    Table,
+    Text,
+    inline_text,
+    table_label,
+)
 from publisher.result import Result
+from publisher.tables.pointers import rewrite_pointers
 
-_SENTENCE_END = "。！？!?；;."
 _PLACEHOLDER_CELL_RE = re.compile(
     r"^\s*+([.…\-—–_~·/]*|n/?a|tbd|待定|待补充|待填写?|无|空|数值|[xX]+\s*+%?|[?？]+|value|\.\.\.)\s*+$", re.I
 )
-# a reference to a table in running text: 表1, 表 X, 如表2所示, Table 3
-TABLE_REF_RE = re.compile(r"(表\s*)(\d+|[xXＸ])(?![0-9A-Za-z_])|(\bTable\s+)(\d+|[xX])\b")
-_INTRO_START_RE = re.compile(r"^\s*+(如|见|由)?\s*+(表\s*+(\d+|[xXＸ])|Table\s++(\d+|[xX]))", re.I)
-MAX_CAPTION = 80
+_INTRO_START_RE = re.compile(r"^\s*+(如|见|由)?\s*+" + TABLE_REF_RE.pattern)
+_STOPS = "。！？!?"
 MAX_INTRO = 160
 
 
 @dataclass
-class _Attached:
+class Attached:
     table: Table
     caption: Paragraph | None
     intro: Paragraph | None
-    original: str | None  # the number the caption or intro carried ("1", "X")
+    original: str | None  # the number the caption or a pointer gave it ("3-1", "X")
     lead_in: Paragraph | None = None  # a paragraph whose last sentence points at the table
+    below: bool = False  # the caption stood below the table
 
 
 def is_caption(block: Block) -> bool:
+    """A short paragraph in the caption grammar; a final stop only after a marked label
+    (`Table 2. Title.`): `Table 2 shows … .` is a sentence."""
     if not isinstance(block, Paragraph):
         return False
-    text = inline_text(block.inlines).strip()
-    return bool(CAPTION_LINE_RE.match(text)) and len(text) <= MAX_CAPTION and text[-1:] not in _SENTENCE_END
+    return is_caption_line(inline_text(block.inlines))
 
 
 def is_intro(block: Block) -> bool:
+    """A short paragraph that starts by pointing at a table (`如表1所示：`, `Table 2 lists …`)."""
     if not isinstance(block, Paragraph):
         return False
     text = inline_text(block.inlines).strip()
@@ -67,126 +98,190 @@ def is_placeholder(table: Table) -> bool:
 
 
 def resolve_tables(document: Document) -> Result[Document]:
-    """Attach captions, drop placeholders and orphan captions, number, rewrite references.
+    """Attach captions, drop placeholders and orphan captions, number, rewrite pointers.
     The document given is left as it is; the result is a new one."""
-    doc = copy.deepcopy(document)
+    doc = _writable_copy(document)
     messages: list[Message] = []
-    attached: list[_Attached] = []
+    below = _captions_below(doc.block_lists())
+    attached: list[Attached] = []
     for blocks in doc.block_lists():
-        attached.extend(_attach(blocks, messages))
+        attached.extend(_attach(blocks, below, messages))
     for number, a in enumerate((a for a in attached if a.table.number != -1), start=1):
         a.table.number = number
+        if a.below:
+            messages.append(Message("table-caption", "info", a.table.line, a.table.line, a.table.caption,
+                                    f"caption below the table moved above {table_label(doc.language, number)}"))
         if not a.table.caption:
             messages.append(Message("table-caption", "warning", a.table.line, a.table.line, "",
                                     f"{table_label(doc.language, number)} has no title"))
-    by_section = _tables_by_section(doc)
-    for blocks, tables in by_section:
-        messages.extend(_rewrite_references(blocks, tables, attached, doc.language))
+    messages.extend(rewrite_pointers(doc, attached))
     return Result(doc, messages)
 
 
-def _attach(blocks: list[Block], messages: list[Message]) -> list[_Attached]:
-    out: list[_Attached] = []
-    used: set[int] = set()
+def _writable_copy(doc: Document) -> Document:
+    """A copy of the document in which this stage may change what it changes (block lists,
+    tables, paragraphs and the inline lists it rewrites), sharing everything it never
+    changes (text and citation inlines, table cells, references). A full deepcopy cost a
+    sixth of the whole pipeline."""
+
+    def inlines(items: list[Inline]) -> list[Inline]:
+        return [replace(x, inlines=inlines(x.inlines)) if isinstance(x, Strong | Emph) else x for x in items]
+
+    def blocks(items: list[Block]) -> list[Block]:
+        return [block(b) for b in items]
+
+    def block(b: Block) -> Block:
+        if isinstance(b, Paragraph):
+            return replace(b, inlines=inlines(b.inlines))
+        if isinstance(b, ListBlock):
+            return replace(b, items=[blocks(item) for item in b.items])
+        if isinstance(b, Quote):
+            return replace(b, blocks=blocks(b.blocks))
+        return replace(b) if isinstance(b, Table) else b
+
+    def section(s: Section) -> Section:
+        return replace(s, blocks=blocks(s.blocks), sections=[section(x) for x in s.sections])
+
+    return replace(doc, abstract=blocks(doc.abstract), sections=[section(s) for s in doc.sections])
+
+
+# --------------------------------------------------------------------------- captions
+def _sides(blocks: list[Block], k: int) -> tuple[int | None, int | None]:
+    """(the table a caption at k stands above, the table it stands below), None for none."""
+    after = None
+    if k + 1 < len(blocks) and isinstance(blocks[k + 1], Table):
+        after = k + 1
+    elif k + 2 < len(blocks) and is_intro(blocks[k + 1]) and isinstance(blocks[k + 2], Table):
+        after = k + 2
+    before = k - 1 if k >= 1 and isinstance(blocks[k - 1], Table) else None
+    return after, before
+
+
+def _points_forward(block: Block) -> bool:
+    return inline_text(block.inlines).rstrip().endswith((":", "："))  # type: ignore[union-attr]
+
+
+def _captions_below(block_lists: list[list[Block]]) -> bool:
+    """Whether the document's unambiguous captions stand below their tables (rule 3)."""
+    above = below = 0
+    for blocks in block_lists:
+        for k, b in enumerate(blocks):
+            if is_caption(b):
+                after, before = _sides(blocks, k)
+                above += after is not None and before is None
+                below += before is not None and after is None
+    return below > above
+
+
+def _assign(blocks: list[Block], below_first: bool) -> dict[int, tuple[int, bool]]:
+    """table index -> (caption index, whether the caption is below it)."""
+    wishes: list[tuple[int, int, list[tuple[int, bool]]]] = []
+    for k, b in enumerate(blocks):
+        if not is_caption(b):
+            continue
+        after, before = _sides(blocks, k)
+        sides = [(after, False)] if _points_forward(b) else [(before, True), (after, False)] if below_first \
+            else [(after, False), (before, True)]
+        options = [(t, is_below) for t, is_below in sides if t is not None]
+        if options:
+            wishes.append((len(options), k, options))
+    owner: dict[int, tuple[int, bool]] = {}
+    for _, k, options in sorted(wishes):  # captions with one possible table choose first
+        for t, is_below in options:
+            if t not in owner:
+                owner[t] = (k, is_below)
+                break
+    return owner
+
+
+def _attach(blocks: list[Block], below_first: bool, messages: list[Message]) -> list[Attached]:
+    owner = _assign(blocks, below_first)
+    out: list[Attached] = []
+    used = {k for k, _ in owner.values()}
     for i, b in enumerate(blocks):
         if not isinstance(b, Table):
             continue
-        caption: Paragraph | None = None
-        intro: Paragraph | None = None
-        for k in (i - 1, i - 2):
-            prev = blocks[k] if k >= 0 and k not in used else None
-            if not isinstance(prev, Paragraph):
-                break
-            if caption is None and is_caption(prev):
-                caption = prev
-            elif intro is None and is_intro(prev) and (k == i - 1 or caption is not None):
-                intro = prev
-            else:
-                break
-            used.add(k)
-        after = blocks[i + 1] if i + 1 < len(blocks) else None
-        if caption is None and isinstance(after, Paragraph) and is_caption(after):
-            caption = after
-            used.add(i + 1)
-        first = i - (caption is not None and blocks[i - 1] is caption) - (intro is not None)
-        lead_in = None
-        if intro is None and first - 1 >= 0 and isinstance(blocks[first - 1], Paragraph):
-            prev = blocks[first - 1]
-            assert isinstance(prev, Paragraph)
-            if _last_sentence_ref(prev) is not None:
-                lead_in = prev
-        original = _number_of(caption) or _number_of(intro) or _number_of(lead_in)
+        k, is_below = owner.get(i, (None, False))
+        caption = _paragraph(blocks, k)
+        first = k if k is not None and not is_below else i  # the first block of the table's group
+        intro_at = None
+        if k is not None and not is_below and k + 2 == i:
+            intro_at = k + 1  # caption, pointer, table
+        elif first >= 1 and first - 1 not in used and is_intro(blocks[first - 1]):
+            intro_at = first = first - 1
+        if intro_at is not None:
+            used.add(intro_at)
+        intro = _paragraph(blocks, intro_at)
+        prev = _paragraph(blocks, first - 1) if first - 1 not in used else None
+        lead_in = prev if intro is None and prev is not None and _last_sentence_ref(prev) is not None else None
         if caption is not None:
-            m = CAPTION_LINE_RE.match(inline_text(caption.inlines).strip())
-            b.caption = m.group("title").strip() if m else ""
-        out.append(_Attached(b, caption, intro, original, lead_in))
+            c = parse_caption(inline_text(caption.inlines))
+            b.caption = c.title if c else ""
+        original = _label_of(caption) or _number_of(intro) or _last_label(lead_in)
+        out.append(Attached(b, caption, intro, original, lead_in, is_below))
     drop: set[int] = {id(a.caption) for a in out if a.caption is not None}  # now the table's caption
     for a in out:
         if is_placeholder(a.table):
-            a.table.number = -1
-            parts = [x for x in (a.caption, a.table, a.intro) if x is not None]
-            drop.update(id(x) for x in parts)
-            messages.append(Message("placeholder-table", "warning", a.table.line, a.table.line,
-                                    a.table.caption or _cells_excerpt(a.table),
-                                    "placeholder table dropped with its caption and introducing sentence"))
-            if a.lead_in is not None:
-                gone = _drop_last_sentence(a.lead_in)
-                if not a.lead_in.inlines:
-                    drop.add(id(a.lead_in))
-                messages.append(Message("placeholder-table", "warning", a.lead_in.line, a.lead_in.line, gone,
-                                        "sentence introducing a dropped placeholder table removed"))
+            _drop_placeholder(a, drop, messages)
     for i, b in enumerate(blocks):
         if i in used or not is_caption(b):
             continue
-        assert isinstance(b, Paragraph)
-        drop.add(id(b))
-        text = inline_text(b.inlines).strip()
-        messages.append(Message("orphan-caption", "warning", b.line, b.line, text, "table caption with no table dropped"))
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        if nxt is not None and is_intro(nxt) and not any(isinstance(x, Table) for x in blocks[i + 1 : i + 3]):
-            assert isinstance(nxt, Paragraph)
-            drop.add(id(nxt))
-            messages.append(Message("orphan-caption", "warning", nxt.line, nxt.line, inline_text(nxt.inlines)[:80],
-                                    "sentence introducing a missing table dropped"))
+        _drop_orphan_caption(blocks, i, drop, messages)
     blocks[:] = [b for b in blocks if id(b) not in drop]
     return [a for a in out if a.table.number != -1] + [a for a in out if a.table.number == -1]
 
 
-# a pointer phrase that can go without breaking its sentence: 如表X所示， / （见表2） / as shown in Table 2,
-_POINTER_RE = re.compile(
-    r"如\s*表\s*(\d+|[xXＸ])\s*(所示|所列|中所示)\s*[，,]?|[（(]\s*(见|参见)\s*表\s*(\d+|[xXＸ])\s*[)）]|"
-    r"\b[Aa]s (shown|listed|summari[sz]ed) in Table\s+(\d+|[xX])\s*,?\s*|(?<!\s)\s*+\((see )?Table\s+(\d+|[xX])\)"  # starts only where a space run starts: linear
-)
+def _paragraph(blocks: list[Block], k: int | None) -> Paragraph | None:
+    b = blocks[k] if k is not None and 0 <= k < len(blocks) else None
+    return b if isinstance(b, Paragraph) else None
 
 
-def _drop_dangling(text: str, p: Paragraph, messages: list[Message]) -> str:
-    """In a chapter with no table left, a phrase pointing at a table goes; other pointers stay
-    and are reported."""
-    for m in list(_POINTER_RE.finditer(text)):
-        messages.append(Message("table-reference", "warning", p.line, p.line, m.group(0).strip(),
-                                "phrase pointing at a table that is not published removed"))
-    text = _POINTER_RE.sub("", text)
-    for m in TABLE_REF_RE.finditer(text):
-        messages.append(Message("table-reference", "warning", p.line, p.line, m.group(0),
-                                f"“{m.group(0)}” refers to no published table; left as written"))
-    return text
+def _drop_placeholder(a: Attached, drop: set[int], messages: list[Message]) -> None:
+    a.table.number = -1
+    drop.update(id(x) for x in (a.caption, a.table, a.intro) if x is not None)
+    messages.append(Message("placeholder-table", "warning", a.table.line, a.table.line,
+                            a.table.caption or _cells_excerpt(a.table),
+                            "placeholder table dropped with its caption and introducing sentence"))
+    if a.lead_in is not None:
+        gone = _drop_last_sentence(a.lead_in)
+        if not a.lead_in.inlines:
+            drop.add(id(a.lead_in))
+        messages.append(Message("placeholder-table", "warning", a.lead_in.line, a.lead_in.line, gone,
+                                "sentence introducing a dropped placeholder table removed"))
+
+
+def _drop_orphan_caption(blocks: list[Block], i: int, drop: set[int], messages: list[Message]) -> None:
+    b = blocks[i]
+    assert isinstance(b, Paragraph)
+    drop.add(id(b))
+    messages.append(Message("orphan-caption", "warning", b.line, b.line, inline_text(b.inlines).strip(),
+                            "table caption with no table dropped"))
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    if nxt is not None and is_intro(nxt) and not any(isinstance(x, Table) for x in blocks[i + 1 : i + 3]):
+        assert isinstance(nxt, Paragraph)
+        drop.add(id(nxt))
+        messages.append(Message("orphan-caption", "warning", nxt.line, nxt.line, inline_text(nxt.inlines),
+                                "sentence introducing a missing table dropped"))
+
+
+def _sentence_start(body: str) -> int:
+    return max(body.rfind(c, 0, len(body) - 1) for c in _STOPS) + 1
 
 
 def _last_sentence_ref(p: Paragraph) -> re.Match[str] | None:
-    """The table reference in the paragraph's last sentence, if there is one."""
+    """The table pointer in the paragraph's last sentence, if there is one."""
     last = p.inlines[-1] if p.inlines else None
     if not isinstance(last, Text):
         return None
     body = last.text.rstrip()
-    start = max(body.rfind(c, 0, len(body) - 1) for c in "。！？!?") + 1
-    return TABLE_REF_RE.search(body, start)
+    return TABLE_REF_RE.search(body, _sentence_start(body))
 
 
 def _drop_last_sentence(p: Paragraph) -> str:
     last = p.inlines[-1]
     assert isinstance(last, Text)
     body = last.text.rstrip()
-    start = max(body.rfind(c, 0, len(body) - 1) for c in "。！？!?") + 1
+    start = _sentence_start(body)
     gone = body[start:]
     p.inlines[-1] = Text(body[:start])
     if not p.inlines[-1].text:  # type: ignore[union-attr]
@@ -198,52 +293,16 @@ def _cells_excerpt(table: Table) -> str:
     return " | ".join(inline_text(c) for c in table.header)[:80]
 
 
+def _label_of(caption: Paragraph | None) -> str | None:
+    c = parse_caption(inline_text(caption.inlines)) if caption is not None else None
+    return c.label if c else None
+
+
 def _number_of(p: Paragraph | None) -> str | None:
-    if p is None:
-        return None
-    m = TABLE_REF_RE.search(inline_text(p.inlines))
-    return (m.group(2) or m.group(4)) if m else None
+    m = TABLE_REF_RE.search(inline_text(p.inlines)) if p is not None else None
+    return ref_numbers(m)[0] if m else None
 
 
-def _tables_by_section(doc: Document) -> list[tuple[list[Block], list[Table]]]:
-    """Each block list with the tables of its chapter (references resolve within a chapter)."""
-    out: list[tuple[list[Block], list[Table]]] = [(doc.abstract, [])]
-    for chapter in doc.sections:
-        sections = [chapter]
-        stack = list(chapter.sections)
-        while stack:
-            s = stack.pop(0)
-            sections.append(s)
-            stack[0:0] = s.sections
-        tables = [b for s in sections for b in s.blocks if isinstance(b, Table)]
-        out.extend((s.blocks, tables) for s in sections)
-    return out
-
-
-def _rewrite_references(
-    blocks: list[Block], tables: list[Table], attached: list[_Attached], language: str
-) -> list[Message]:
-    messages: list[Message] = []
-    intro_of = {id(a.intro): a.table for a in attached if a.intro is not None}
-    intro_of.update({id(a.lead_in): a.table for a in attached if a.lead_in is not None})
-    by_original = {a.original: a.table for a in attached if a.original and a.original.isdigit() and a.table in tables}
-    for b in blocks:
-        if not isinstance(b, Paragraph):
-            continue
-        target_for_intro = intro_of.get(id(b))
-        for idx, item in enumerate(b.inlines):
-            if not isinstance(item, Text) or not TABLE_REF_RE.search(item.text):
-                continue
-
-            def replace(m: re.Match[str], b: Paragraph = b, target_for_intro: Table | None = target_for_intro) -> str:
-                original = m.group(2) or m.group(4)
-                target = target_for_intro or by_original.get(original) or (tables[0] if len(tables) == 1 else None)
-                if target is None or target.number in (None, -1):
-                    return m.group(0)
-                return table_label(language, target.number)
-
-            text = TABLE_REF_RE.sub(replace, item.text)
-            if target_for_intro is None and not tables:
-                text = _drop_dangling(text, b, messages)
-            b.inlines[idx] = Text(text)
-    return messages
+def _last_label(p: Paragraph | None) -> str | None:
+    m = _last_sentence_ref(p) if p is not None else None
+    return ref_numbers(m)[0] if m else None

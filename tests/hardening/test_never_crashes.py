@@ -140,10 +140,9 @@ BAD_INPUTS: dict[str, bytes | None] = {
     "blank.txt": b"\n\n  \r\n",
     "binary.txt": bytes(range(256)) * 4,
     "nul.txt": "大纲:\n# T\n内容:\n## 1 引言\n正文\x00。\n".encode(),
-    "latin1.txt": "大纲:\n# Café\n内容:\n## 1 Intro\nDéjà vu.\n".encode("latin-1", "replace") + b"\xe9\xff",
-    "utf16.txt": "大纲:\n# T\n内容:\n## 1 引言\n正文。\n".encode("utf-16"),
+    "bad-utf16.txt": b"\xff\xfe" + "大纲:\n# T\n".encode("utf-16-le") + b"\x00\xd8\x41",
+    "undecodable.txt": bytes(range(128, 256)) * 8,
     "not-a-record.txt": b"just a short note, no outline, no content\n",
-    "truncated-utf8.txt": "大纲:\n# 标题\n内容:\n## 1 引言\n正文".encode()[:-1],
     "folder.txt": None,  # a directory with a record's name
 }
 

@@ -239,7 +239,8 @@ def _score_doc(doc: dict[str, Any], expect: dict[str, Any], score: Score) -> Non
 
 
 def score_folder(folder: Path, publish: str) -> list[Score]:
-    return [score_record(p, publish) for p in sorted(folder.glob("*.txt"))]
+    records = [p for p in sorted(folder.glob("*.txt")) if p.with_suffix(".expect.json").exists()]
+    return [score_record(p, publish) for p in records]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import lxml.html
 import pytest
 
+from publisher.errors import RenderError
 from publisher.model import Cite, Document, Link, Message, Paragraph, Text
 from publisher.render import RenderOptions, html
+from publisher.render.template_dir import installed_templates
 from publisher.urls import safe_url
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt"))
@@ -54,7 +57,7 @@ def test_english_page_uses_english_labels(rich_doc_en: Document) -> None:
     assert tree.get("lang") == "en"
     headings = [h.text_content() for h in tree.iter("h2")]
     assert headings == ["Contents", "Abstract", "1 Introduction", "2 Architectures", "References"]
-    assert tree.findtext(".//caption") == "Table 1 Comparison of image recognition models"
+    assert tree.findtext(".//figcaption") == "Table 1 Comparison of image recognition models"
     assert tree.find_class("keywords")[0].text_content() == (
         "Keywords: deep learning; image recognition; CNN; transformer"
     )
@@ -71,15 +74,19 @@ def test_headings_are_numbered_at_the_right_level(rich_doc_zh: Document) -> None
     assert tree.get_element_by_id("sec-1-1-1").tag == "section"
 
 
-def test_every_table_has_one_caption_above_its_rows(rich_doc_zh: Document) -> None:
+def test_every_table_is_a_figure_with_its_caption_outside_the_scrolling_area(rich_doc_zh: Document) -> None:
     tree = page(rich_doc_zh)
-    article_tables = tree.xpath("//article//table")
-    assert len(article_tables) == len(rich_doc_zh.tables()) == 1
-    for table in article_tables:
-        children = [c.tag for c in table]
-        assert children.count("caption") == 1 and children[0] == "caption"
-    assert article_tables[0].findtext("caption") == "表1 主流图像识别模型比较"
-    assert article_tables[0].xpath("./ancestor::div[@class='table-wrap']")
+    figures = tree.xpath("//article//figure[@class='table']")
+    assert len(figures) == len(rich_doc_zh.tables()) == 1
+    figure = figures[0]
+    assert figure.get("id") == "tab-1"  # a table can be linked to
+    assert [c.tag for c in figure] == ["figcaption", "div"]  # the caption does not scroll
+    assert figure.findtext("figcaption") == "表1 主流图像识别模型比较"
+    wrap = figure.find("div")
+    assert wrap.get("class") == "table-wrap" and wrap.get("tabindex") == "0"  # keyboard can scroll it
+    assert wrap.find("table").get("aria-labelledby") == figure.find("figcaption").get("id")
+    # a short header never breaks inside a word
+    assert [th.get("class") for th in wrap.iter("th")] == ["short", "short", "short"]
 
 
 def test_citation_groups_read_like_the_model_and_link_each_number(rich_doc_zh: Document) -> None:
@@ -89,7 +96,9 @@ def test_citation_groups_read_like_the_model_and_link_each_number(rich_doc_zh: D
     assert sups[1].text_content() == "[2,3]"
     group = sups[2]  # Cite([1, 3, 4, 5]) in chapter 1
     assert group.text_content() == "[1,3-5]"
-    assert [a.get("href") for a in group.iter("a")] == ["#ref-1", "#ref-3", "#ref-5"]
+    # every number of the range can be reached: the dash links to the first entry inside it
+    assert [a.get("href") for a in group.iter("a")] == ["#ref-1", "#ref-3", "#ref-4", "#ref-5"]
+    assert [a.text for a in group.iter("a")] == ["1", "3", "-", "5"]
     assert group.find("a").get("title") == rich_doc_zh.references[0].text
     cite_ids = [a.get("id") for s in sups for a in s.iter("a")]
     assert len(cite_ids) == len(set(cite_ids))
@@ -110,14 +119,17 @@ def test_references_are_an_ordered_list_with_back_links(rich_doc_zh: Document) -
     tree = page(rich_doc_zh)
     items = tree.xpath("//ol[@class='references']/li")
     assert [li.get("id") for li in items] == [f"ref-{r.number}" for r in rich_doc_zh.references]
-    assert items[0].text.strip() == rich_doc_zh.references[0].text
+    # numbered "[1]" like the citations, not "1."
+    assert items[0].text_content().startswith(f"[1] {rich_doc_zh.references[0].text}")
+    assert items[0].find("span").get("class") == "ref-label"
     back = {li.get("id"): li.find("a[@class='backref']").get("href") for li in items}
     assert back["ref-1"] == "#cite-1-1"
     first_cite_of_3 = tree.get_element_by_id(back["ref-3"][1:])
     assert first_cite_of_3.get("href") == "#ref-3" and first_cite_of_3.getparent().text_content() == "[2,3]"
-    # 4 is first cited inside the range 3-5: its back-link goes to the link opening the range
-    range_start = tree.get_element_by_id(back["ref-4"][1:])
-    assert range_start.get("href") == "#ref-3" and range_start.getparent().text_content() == "[1,3-5]"
+    # 4 is first cited inside the range 3-5: its back-link goes to the range's dash
+    dash = tree.get_element_by_id(back["ref-4"][1:])
+    assert dash.get("href") == "#ref-4" and dash.text == "-"
+    assert dash.get("aria-label") == "4" and dash.getparent().text_content() == "[1,3-5]"
 
 
 def test_cite_without_a_reference_is_plain_text(rich_doc_en: Document) -> None:
@@ -134,7 +146,7 @@ def test_hostile_text_stays_text(hostile_doc: Document) -> None:
     assert tree.findtext(".//h1") == hostile_doc.title
     assert tree.findtext(".//title") == hostile_doc.title
     assert hostile_doc.sections[0].title in tree.find(".//section[@id='sec-1']/h2").text_content()
-    assert tree.findtext(".//caption") == "Table 1 " + hostile_doc.tables()[0].caption
+    assert tree.findtext(".//figcaption") == "Table 1 " + hostile_doc.tables()[0].caption
     assert b"{{ jinja }}" in out  # data is never rendered as a template
 
 
@@ -185,24 +197,59 @@ def test_fragment_is_the_article_alone(rich_doc_zh: Document) -> None:
     assert tree.get("lang") == "zh-CN" and tree.find_class("references")
 
 
-def test_report_is_a_collapsed_details_block(rich_doc_zh: Document) -> None:
+def test_report_stays_off_the_published_page(rich_doc_zh: Document) -> None:
+    rich_doc_zh.report = [Message("prompt-leakage", "info", 3, 5, "请严格遵循以下格式", "removed leaked prompt")]
+    out = html.render(rich_doc_zh, RenderOptions()).value.decode()
+    assert "请严格遵循以下格式" not in out and "<details" not in out
+
+
+def test_report_on_request_is_a_collapsed_details_block(rich_doc_zh: Document) -> None:
     rich_doc_zh.report = [Message("think", "info", 3, 5, "<think>", "removed reasoning")]
-    tree = page(rich_doc_zh)
-    details = tree.find_class("report")
-    assert len(details) == 1 and details[0].tag == "details" and details[0].get("open") is None
+    tree = page(rich_doc_zh, report_in_html=True)
+    details = tree.xpath("//details[@class='report']")
+    assert len(details) == 1 and details[0].get("open") is None
+    assert details[0].getparent().tag == "aside"  # inside a landmark
     assert "<think>" in details[0].text_content() and "3-5" in details[0].text_content()
+    assert not page(rich_doc_zh, report_in_html=True, fragment=True).xpath("//details")
 
 
-def test_draft_mode_shows_missing_chapters(rich_doc_zh: Document) -> None:
-    options = dict(draft=True, missing_chapters=("研究背景",))
-    missing = page(rich_doc_zh, **options).find_class("missing")
-    assert len(missing) == 1 and "（本章未生成）" in missing[0].text_content()
-    assert not page(rich_doc_zh, missing_chapters=("研究背景",)).find_class("missing")
+def test_article_is_the_main_landmark(rich_doc_zh: Document) -> None:
+    tree = page(rich_doc_zh)
+    assert [el.tag for el in tree.find("body")] == ["main"]
+    assert tree.find("body/main/article") is not None
 
 
-def test_templates_ship_inside_the_package() -> None:
-    assert html.TEMPLATES.is_relative_to(Path(html.__file__).resolve().parents[1])
-    assert (html.TEMPLATES / "page.html.j2").is_file()
+def test_citations_in_table_cells_are_bracketed_at_body_size(rich_doc_zh: Document) -> None:
+    table = page(rich_doc_zh).xpath("//table")[0]
+    assert not table.xpath(".//sup")
+    assert [s.text_content() for s in table.xpath(".//span[@class='cite']")] == ["[3]", "[5]"]
+
+
+def test_no_space_before_a_citation(rich_doc_en: Document) -> None:
+    rich_doc_en.sections[0].blocks.append(Paragraph([Text("living cells "), Cite([2]), Text(".")]))
+    para = page(rich_doc_en).xpath("//p[contains(., 'living cells')]")[0]
+    assert para.text_content() == "living cells\u2060[2]."
+
+
+def test_unsafe_link_is_reported(rich_doc_en: Document) -> None:
+    rich_doc_en.sections[0].blocks.append(Paragraph([Link("javascript:alert(1)", [Text("click me")])]))
+    messages = html.render(rich_doc_en, RenderOptions()).messages
+    assert [(m.rule, m.excerpt) for m in messages] == [("unsafe-link", "click me")]
+
+
+def test_templates_option_restyles_the_page(rich_doc_zh: Document, tmp_path: Path) -> None:
+    copy = tmp_path / "look"
+    shutil.copytree(installed_templates(), copy)
+    css = copy / "html" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nbody { background: #fdf6e3; }\n", encoding="utf-8")
+    styled = html.render(rich_doc_zh, RenderOptions(templates=copy)).value.decode()
+    assert "background: #fdf6e3" in styled
+    assert "background: #fdf6e3" not in html.render(rich_doc_zh, RenderOptions()).value.decode()
+
+
+def test_templates_folder_without_the_page_is_a_render_error(rich_doc_zh: Document, tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="html/page.html.j2"):
+        html.render(rich_doc_zh, RenderOptions(templates=tmp_path))
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
@@ -215,7 +262,7 @@ def test_samples_render_to_valid_pages(sample: Path) -> None:
     tree = lxml.html.fromstring(out)
     known = ids(tree)
     assert all(a.get("href")[1:] in known for a in tree.iter("a") if a.get("href", "").startswith("#"))
-    assert len(tree.xpath("//article//table")) == len(tree.xpath("//article//caption")) == len(doc.tables())
+    assert len(tree.xpath("//article//table")) == len(tree.xpath("//article//figcaption")) == len(doc.tables())
     assert len(tree.xpath("//ol[@class='references']/li")) == len(doc.references)
     assert [h.text_content() for h in tree.xpath("//article/section[starts-with(@id, 'sec-')]/h2")] == [
         f"{s.number} {s.title}" for s in doc.sections
@@ -226,3 +273,11 @@ def test_uncited_entries_stay_out_of_the_list(rich_doc_en: Document) -> None:
     rich_doc_en.references[-1].cited = False
     items = page(rich_doc_en).xpath("//ol[@class='references']/li")
     assert [li.get("id") for li in items] == [r.anchor() for r in rich_doc_en.references[:-1]]
+
+
+def test_long_latin_runs_may_break_so_justified_lines_are_not_letter_spaced(rich_doc_zh: Document) -> None:
+    word = "InternationalClassificationOfDiseasesCoder"
+    rich_doc_zh.sections[0].blocks.append(Paragraph([Text(f"模型如{word}等专用模型")]))
+    tree = page(rich_doc_zh)
+    assert [s.text for s in tree.xpath("//span[@class='long']")] == [word]
+    assert "span.long { word-break: break-all; }" in tree.findtext(".//style")

@@ -27,7 +27,7 @@ from publisher.model import (
     Table,
     Text,
 )
-from publisher.render import RenderOptions, markdown
+from publisher.render import RenderOptions, markdown, render
 
 # Paragraph openings that Pandoc's markdown would read as some other block.
 BLOCK_STARTS = [
@@ -127,12 +127,30 @@ def headers(ast: dict[str, Any]) -> list[tuple[int, str, str]]:
     return [(n["c"][0], n["c"][1][0], plain(n["c"][2])) for n in nodes(ast["blocks"]) if n["t"] == "Header"]
 
 
+def meta(ast: dict[str, Any], key: str) -> Any:
+    value = ast["meta"][key]
+    if value["t"] == "MetaList":
+        return [plain(v["c"]) for v in value["c"]]
+    if value["t"] == "MetaBlocks":
+        return [plain(b["c"]) for b in value["c"]]
+    return plain(value["c"]) if value["t"] == "MetaInlines" else value["c"]
+
+
+def test_metadata_block_carries_title_language_date_keywords_abstract(rich_doc_zh: Document) -> None:
+    out = markdown.render(rich_doc_zh, RenderOptions()).value
+    assert out.startswith(b"---\ntitle: ")
+    ast = pandoc_json(out)
+    assert meta(ast, "title") == rich_doc_zh.title
+    assert meta(ast, "lang") == "zh-CN" and meta(ast, "date") == "2025-11-21"
+    assert meta(ast, "keywords") == rich_doc_zh.keywords
+    assert meta(ast, "abstract")[0].startswith("图像识别领域近年来")
+    assert "bibliography" not in ast["meta"]
+
+
 def test_headings_round_trip_numbered_with_anchors(rich_doc_zh: Document) -> None:
     ast = pandoc_json(markdown.render(rich_doc_zh, RenderOptions()).value)
     got = headers(ast)
     assert [h[2] for h in got] == [
-        "深度学习在图像识别领域的最新进展",
-        "摘要",
         "1 引言",
         "1.1 图像识别技术发展概述",
         "1.1.1 手工特征阶段",
@@ -140,8 +158,10 @@ def test_headings_round_trip_numbered_with_anchors(rich_doc_zh: Document) -> Non
         "2.1 卷积神经网络的改进",
         "参考文献",
     ]
-    assert [h[0] for h in got] == [1, 2, 2, 3, 4, 2, 3, 2]
-    assert [h[1] for h in got][2:-1] == [s.anchor() for s in rich_doc_zh.walk_sections()]
+    assert [h[0] for h in got] == [1, 2, 3, 1, 2, 1]
+    assert [h[1] for h in got][:-1] == [s.anchor() for s in rich_doc_zh.walk_sections()]
+    # the numbers are in the text: pandoc --number-sections must not add its own
+    assert all("unnumbered" in n["c"][1][1] for n in nodes(ast["blocks"]) if n["t"] == "Header")
 
 
 def test_tables_are_pipe_tables_with_numbered_captions(rich_doc_en: Document) -> None:
@@ -161,9 +181,9 @@ def test_citations_are_superscript_links_to_reference_anchors(rich_doc_zh: Docum
     span_ids = {n["c"][0][0] for n in all_nodes if n["t"] == "Span"}
     assert span_ids == {r.anchor() for r in rich_doc_zh.references}
     sups = [n for n in all_nodes if n["t"] == "Superscript"]
-    assert [plain(s["c"]) for s in sups[:3]] == ["[1]", "[2,3]", "[1,3-5]"]
+    assert [plain(s["c"]) for s in sups[:2]] == ["[1,3-5]", "[2]"]
     targets = [link["c"][2][0] for s in sups for link in nodes(s["c"]) if link["t"] == "Link"]
-    assert targets[:6] == ["#ref-1", "#ref-2", "#ref-3", "#ref-1", "#ref-3", "#ref-5"]
+    assert targets[:4] == ["#ref-1", "#ref-3", "#ref-4", "#ref-5"]  # the dash reaches 4
     assert all(t[1:] in span_ids for t in targets)
     ref_paras = [plain(n["c"]) for n in all_nodes if n["t"] == "Para" and n["c"][0]["t"] == "Span"]
     assert ref_paras == [f"[{r.number}] {r.text}" for r in rich_doc_zh.references]
@@ -188,11 +208,11 @@ def test_hostile_text_round_trips_literally_and_never_raw(hostile_doc: Document)
     kinds = {n["t"] for n in all_nodes}
     assert not kinds & {"RawInline", "RawBlock", "Math", "Quoted", "Cite", "Note", "Image"}
     got = headers(ast)
-    assert got[0][2] == hostile_doc.title
-    assert got[2][2] == "1 " + hostile_doc.sections[0].title
+    assert meta(ast, "title") == hostile_doc.title
+    assert got[0][2] == "1 " + hostile_doc.sections[0].title
     paras = [plain(n["c"]) for n in all_nodes if n["t"] == "Para"]
     assert "Body " + hostile + hostile in paras
-    assert "Keywords: " + hostile_doc.keywords[0] in paras
+    assert meta(ast, "keywords")[0] == hostile_doc.keywords[0]
     assert f"[1] {hostile_doc.references[0].text}" in paras
     assert any(n["c"][1] == hostile for n in all_nodes if n["t"] == "CodeBlock")
     table = next(n for n in all_nodes if n["t"] == "Table")
@@ -203,7 +223,7 @@ def test_hostile_text_round_trips_literally_and_never_raw(hostile_doc: Document)
 def test_paragraph_openings_stay_paragraphs(rich_doc_en: Document) -> None:
     rich_doc_en.sections = [Section("1", "Openings", 1, [Paragraph([Text(t)]) for t in BLOCK_STARTS])]
     rich_doc_en.abstract, rich_doc_en.keywords, rich_doc_en.references = [], [], []
-    blocks = pandoc_json(markdown.render(rich_doc_en, RenderOptions()).value)["blocks"][2:]
+    blocks = pandoc_json(markdown.render(rich_doc_en, RenderOptions()).value)["blocks"][1:]
     assert [b["t"] for b in blocks] == ["Para"] * len(BLOCK_STARTS)
     assert [plain(b["c"]) for b in blocks] == [t.strip() for t in BLOCK_STARTS]
 
@@ -250,12 +270,6 @@ def test_ordered_list_start_is_kept(rich_doc_en: Document) -> None:
     assert code["c"] == [["", [], []], "```\nx"]
 
 
-def test_draft_mode_lists_missing_chapters(rich_doc_zh: Document) -> None:
-    out = markdown.render(rich_doc_zh, RenderOptions(draft=True, missing_chapters=("研究背景",))).value
-    assert "## 研究背景\n\n*（本章未生成）*" in out.decode()
-    assert (
-        "研究背景" not in markdown.render(rich_doc_zh, RenderOptions(missing_chapters=("研究背景",))).value.decode()
-    )
 
 
 def test_rendering_is_deterministic(rich_doc_en: Document) -> None:
@@ -266,7 +280,7 @@ def test_rendering_is_deterministic(rich_doc_en: Document) -> None:
     ("cite", "expected"),
     [
         ([3], "^\\[[3](#ref-3)\\]^"),
-        ([1, 3, 4, 5], "^\\[[1](#ref-1),[3](#ref-3)-[5](#ref-5)\\]^"),
+        ([1, 3, 4, 5], "^\\[[1](#ref-1),[3](#ref-3)[\\-](#ref-4)[5](#ref-5)\\]^"),
         ([2, 99], "^\\[[2](#ref-2),99\\]^"),
     ],
 )
@@ -286,7 +300,7 @@ def test_samples_round_trip(sample: Path) -> None:
     ast = pandoc_json(markdown.render(doc, RenderOptions()).value)
     all_nodes = nodes(ast)
     assert not {n["t"] for n in all_nodes} & {"RawInline", "RawBlock", "Math", "Cite", "Note"}
-    assert [h[2] for h in headers(ast)][2:-1] == [f"{s.number} {s.title}" for s in doc.walk_sections()]
+    assert [h[2] for h in headers(ast)][:-1] == [f"{s.number} {s.title}" for s in doc.walk_sections()]
     assert sum(n["t"] == "Table" for n in all_nodes) == len(doc.tables())
     anchors = {n["c"][0][0] for n in all_nodes if n["t"] == "Span"}
     assert anchors == {r.anchor() for r in doc.references}
@@ -306,7 +320,7 @@ ALPHABET = list("abAZ019 .,:;!?-+*_`~^$@#&|<>[](){}\\/\"'=%中文（）：") + [
 def test_any_text_round_trips(rich_doc_en: Document, texts: list[str]) -> None:
     rich_doc_en.sections = [Section("1", "Fuzz", 1, [Paragraph([Text(t)]) for t in texts])]
     rich_doc_en.abstract, rich_doc_en.keywords, rich_doc_en.references = [], [], []
-    blocks = pandoc_json(markdown.render(rich_doc_en, RenderOptions()).value)["blocks"][2:]
+    blocks = pandoc_json(markdown.render(rich_doc_en, RenderOptions()).value)["blocks"][1:]
     assert [b["t"] for b in blocks] == ["Para"] * len(texts)
     assert [plain(b["c"]) for b in blocks] == [re.sub(r"[ \t]+", " ", t).strip() for t in texts]
 
@@ -315,3 +329,31 @@ def test_uncited_entries_stay_out_of_the_list(rich_doc_en: Document) -> None:
     rich_doc_en.references[-1].cited = False
     out = markdown.render(rich_doc_en, RenderOptions()).value.decode()
     assert "{#ref-5}" in out and "{#ref-6}" not in out
+
+
+def test_pandoc_citations_with_a_csl_bibliography_beside_the_file(rich_doc_zh: Document, tmp_path: Path) -> None:
+    options = RenderOptions(pandoc_citations=True)
+    text = markdown.render(rich_doc_zh, options).value
+    assert isinstance(text, bytes)
+    assert "表1比较了" in text.decode() and "[@ref-1; @ref-3; @ref-4; @ref-5]" in text.decode()
+    assert b"bibliography: \"000_0a9243bf99b5b6c4.csl.json\"" in text
+    (tmp_path / "article.md").write_bytes(text)
+    bibliography = render(rich_doc_zh, "csl", options).value
+    assert isinstance(bibliography, bytes)
+    items = json.loads(bibliography)
+    assert [i["id"] for i in items] == [r.anchor() for r in rich_doc_zh.references]
+    assert items[0]["title"] == rich_doc_zh.references[0].title
+    (tmp_path / "000_0a9243bf99b5b6c4.csl.json").write_bytes(bibliography)
+    done = subprocess.run(
+        [pypandoc.get_pandoc_path(), "article.md", "--citeproc", "-t", "plain", "--wrap=none"],
+        cwd=tmp_path, capture_output=True, check=True, text=True,
+    )
+    assert "@ref" not in done.stdout and "[WARNING]" not in done.stderr
+    assert rich_doc_zh.references[2].title in done.stdout  # citeproc wrote the list
+
+
+def test_citations_in_table_cells_are_not_superscript(rich_doc_zh: Document) -> None:
+    ast = pandoc_json(markdown.render(rich_doc_zh, RenderOptions()).value)
+    table = next(n for n in nodes(ast["blocks"]) if n["t"] == "Table")
+    assert not [n for n in nodes(table) if n["t"] == "Superscript"]
+    assert "25.6M[3]" in [plain(p["c"]) for p in nodes(table) if p["t"] == "Plain"]

@@ -11,7 +11,8 @@ import pytest
 from publisher.errors import ModelError, RenderError
 from publisher.model import Cite, Document, Paragraph, Table, Text
 from publisher.render import RenderOptions, pandoc_run
-from publisher.render.pandoc_ast import column_shares, to_pandoc, words
+from publisher.render.columns import LINE, column_shares, column_widths
+from publisher.render.pandoc_ast import to_pandoc, words
 from publisher.render.pandoc_run import pandoc_api_version, run_pandoc
 
 
@@ -186,16 +187,6 @@ def test_words_split_ascii_space_only() -> None:
     assert words("x\x00\x07\ud800y") == [{"t": "Str", "c": "xy"}]
 
 
-def test_draft_mode_shows_missing_chapters(rich_doc_zh: Document) -> None:
-    options = RenderOptions(draft=True, missing_chapters=("研究背景",))
-    ast = to_pandoc(rich_doc_zh, options, "docx")
-    div = next(n for n in ast["blocks"] if n["t"] == "Div" and n["c"][0][0] == "missing-chapters")
-    assert "研究背景" in plain(div["c"][1][0]["c"])
-    assert not [
-        n
-        for n in to_pandoc(rich_doc_zh, RenderOptions(), "docx")["blocks"]
-        if n["t"] == "Div" and n["c"][0][0] == "missing-chapters"
-    ]
 
 
 # --------------------------------------------------------------------------- runner
@@ -230,3 +221,20 @@ def test_pandoc_runs_sandboxed_with_a_memory_cap(monkeypatch: pytest.MonkeyPatch
     assert run_pandoc({}, "docx", ["--reference-doc=r.docx"]) == b"out"
     command = seen[0]
     assert "--sandbox" in command and command[1:4] == ["+RTS", "-M1024m", "-RTS"]
+
+
+def test_short_headers_and_long_words_get_the_room_they_cannot_break() -> None:
+    header = [[Text(h)] for h in ("Method", "Architecture", "lDDT", "Median runtime per target", "Reference")]
+    row = [[Text("RoseTTAFold")], [Text("Evoformer plus structure module " * 4)], [Text("0.90")],
+           [Text("1.2 h")], [Text("[3]")]]
+    table = Table(number=1, caption="", header=header, rows=[row])
+    shares = column_shares(table, 5)
+    floors = [f for f, _ in column_widths(table, 5)]
+    line = LINE * 1.0
+    for share, floor in zip(shares, floors, strict=True):
+        assert share * line >= floor  # never narrower than what it cannot break
+    assert floors[2] >= 4 * 1.15 and floors[4] >= len("Reference") * 1.15
+    assert shares[1] == max(shares)  # the column of sentences takes what is left
+    zh = Table(number=1, caption="", header=[[Text("准确率")], [Text("说明")]],
+               rows=[[[Text("90%")], [Text("很长的说明文字" * 10)]]])
+    assert column_shares(zh, 2)[0] * LINE >= 6  # "准确率" stays on one line

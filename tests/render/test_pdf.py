@@ -18,6 +18,7 @@ from publisher.model import Cite, Document, Inline, Link, Paragraph, Section, St
 from publisher.render import RenderOptions, fonts, pdf
 from publisher.render.pandoc_ast import to_pandoc
 from publisher.render.pandoc_run import run_pandoc
+from publisher.render.template_dir import installed_templates
 from publisher.render.typst_escape import guard_typst_syntax
 from publisher.render.typst_run import compile_pdf
 
@@ -70,8 +71,9 @@ def text_of(data: bytes) -> str:
 
 
 def squeezed(text: str) -> str:
-    """Text without whitespace: pdftotext breaks lines wherever the PDF does."""
-    return re.sub(r"\s+", "", text)
+    """Text without whitespace (pdftotext breaks lines wherever the PDF does) and without the
+    invisible word joiners that keep citations with their words."""
+    return re.sub(r"[\s\u2060]+", "", text)
 
 
 def info_of(data: bytes) -> dict[str, str]:
@@ -229,12 +231,12 @@ def test_pandoc_escaping_gaps_are_closed(inlines: list[Inline], expected: str) -
 def test_typst_cannot_read_outside_the_template_folder(path: str) -> None:
     source = f'#import "article.typ": article\n#read("{path}")\n'
     with pytest.raises(RenderError, match="typst failed"):
-        compile_pdf(source, root=pdf.TEMPLATE_DIR, font_dirs=[], inputs={})
+        compile_pdf(source, root=installed_templates() / "pdf", font_dirs=[], inputs={})
 
 
 def test_template_files_are_readable_inside_the_root() -> None:
     # the control for the test above: the same call succeeds on a file inside the root
-    data = compile_pdf('#read("article.typ").len()', root=pdf.TEMPLATE_DIR, font_dirs=[], inputs={})
+    data = compile_pdf('#read("article.typ").len()', root=installed_templates() / "pdf", font_dirs=[], inputs={})
     assert data.startswith(b"%PDF")
 
 
@@ -267,12 +269,16 @@ def test_missing_font_folder_is_an_error(rich_doc_en: Document, tmp_path: Path) 
         pdf.render(rich_doc_en, RenderOptions(font_dirs=(tmp_path / "nowhere",)))
 
 
-def test_typst_failure_is_a_render_error(
-    monkeypatch: pytest.MonkeyPatch, rich_doc_en: Document, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(pdf, "TEMPLATE_DIR", tmp_path)  # no article.typ there
-    with pytest.raises(RenderError, match="typst failed: .*article.typ"):
-        pdf.render(rich_doc_en, RenderOptions())
+def test_typst_failure_is_a_render_error(rich_doc_en: Document, tmp_path: Path) -> None:
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / "article.typ").write_text("#let article(cfg, body) = {\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="typst failed"):
+        pdf.render(rich_doc_en, RenderOptions(templates=tmp_path))
+
+
+def test_templates_folder_without_the_typst_layout_is_a_render_error(rich_doc_en: Document, tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="pdf/article.typ is missing"):
+        pdf.render(rich_doc_en, RenderOptions(templates=tmp_path))
 
 
 # --------------------------------------------------------------------------- helpers

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import ast
+import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
 import pytest
 
-from publisher.model import Document, Link, ListBlock, Paragraph, Section, Text
+from publisher.model import CodeBlock, Document, Link, ListBlock, Paragraph, Section, Table, Text
 from publisher.render import RenderOptions, sphinx
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.txt"))
@@ -51,20 +54,26 @@ RISKY = [
 ]
 
 
-def build(doc: Document, tmp_path: Path) -> lxml.html.HtmlElement:
-    """Write the folder, build it with warnings as errors, return the parsed index.html."""
-    source, out = tmp_path / "src", tmp_path / "html"
+def sphinx_build(doc: Document, tmp_path: Path, builder: str) -> Path:
+    """Write the folder and build it with warnings as errors; the output folder."""
+    source, out = tmp_path / "src", tmp_path / builder
     for name, data in sphinx.render(doc, RenderOptions()).value.items():
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         (source / name).write_bytes(data)
     done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(source), str(out)],
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", builder, str(source), str(out)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+    return out
+
+
+def build(doc: Document, tmp_path: Path) -> lxml.html.HtmlElement:
+    """Build the HTML, return the parsed index.html."""
+    out = sphinx_build(doc, tmp_path, "html")
     return lxml.html.fromstring((out / "index.html").read_bytes())
 
 
@@ -142,3 +151,56 @@ def test_samples_build(sample: Path, tmp_path: Path) -> None:
     check_links(page, doc)
     text = page.find_class("body")[0].text_content()
     assert all(f"{s.number} {s.title}" in text for s in doc.sections)
+
+
+def test_unknown_code_language_builds_as_plain_code_and_is_reported(rich_doc_en: Document, tmp_path: Path) -> None:
+    rich_doc_en.sections[0].blocks.append(CodeBlock("graph TD; A-->B", "mermaid"))
+    page = build(rich_doc_en, tmp_path)  # -W: a highlighting failure would be an error
+    assert "graph TD; A-->B" in page.text_content()
+    messages = sphinx.render(rich_doc_en, RenderOptions()).messages
+    assert [m.rule for m in messages] == ["unknown-code-language"] and "mermaid" in messages[0].message
+
+
+def test_wide_tables_are_list_tables(rich_doc_en: Document, tmp_path: Path) -> None:
+    """Grid tables cost pandoc and docutils quadratic time in the number of columns (10,000
+    columns took 120 s); list-tables are linear, and carry no widths that round to 0 %."""
+    width = 300
+    table = Table(2, "wide", [[Text(f"h{k}")] for k in range(width)], [[[Text(f"c{k}")] for k in range(width)]])
+    rich_doc_en.sections[0].blocks.append(table)
+    rst = sphinx.render(rich_doc_en, RenderOptions()).value["index.rst"].decode()
+    assert rst.count(".. list-table::") == 2 and "+---" not in rst and ":widths:" not in rst
+    page = build(rich_doc_en, tmp_path)
+    assert sorted(len(t.xpath(".//th")) for t in page.xpath("//table")) == [3, width]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="xelatex not installed (scripts/setup --dev)")
+@pytest.mark.parametrize("name", ["zh", "en"])
+def test_latex_builds_to_a_pdf_whose_citation_links_resolve(
+    doc_builders: dict[str, Callable[[], Document]], name: str, tmp_path: Path
+) -> None:
+    doc = doc_builders[name]()
+    out = sphinx_build(doc, tmp_path, "latex")
+    tex = (out / "article.tex").read_text(encoding="utf-8")
+    targets = set(re.findall(r"\\hyperref\[\\detokenize\{(index:ref-\d+)\}\]", tex))
+    labels = set(re.findall(r"\\label\{\\detokenize\{(index:ref-\d+)\}\}", tex))
+    assert targets and targets <= labels  # every citation link lands on its entry
+    assert "a4paper" in tex and "Author name not set" not in tex
+    assert r"\date{2025-11-2" in tex  # the record's date, not the build's
+    if name == "zh":
+        assert r"\setCJKmainfont{Noto Serif CJK SC}" in tex
+    for _ in range(2):  # twice: the second run resolves the references
+        done = subprocess.run(
+            ["xelatex", "-interaction=nonstopmode", "-halt-on-error", "article.tex"],
+            cwd=out, capture_output=True, text=True, check=False, timeout=300,
+        )
+        assert done.returncode == 0, done.stdout[-2000:]
+    log = (out / "article.log").read_text(encoding="utf-8", errors="replace")
+    assert "undefined references" not in log and "There were undefined" not in log
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "article.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    heading = f"{doc.sections[0].number} {doc.sections[0].title}"
+    assert heading in text and f"{doc.sections[0].number} {heading}" not in text  # numbered once
+    caption = doc.tables()[0]
+    assert "Table 1:" not in text and "表 1:" not in text
+    assert caption.caption in text.replace("\n", "")

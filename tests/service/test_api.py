@@ -6,6 +6,7 @@ import io
 import re
 import sqlite3
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,10 +16,10 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
-from publisher.pipeline import build_document
 from publisher.service import create_app
 from publisher.service.store import ID_RE
 
+from . import builders
 from .conftest import SAMPLE_ZH_TITLE, live_server
 
 Serve = Callable[..., httpx.Client]
@@ -177,39 +178,38 @@ def test_token_from_the_environment(serve: Serve, sample_bytes: bytes, monkeypat
     assert upload(client, sample_bytes, Authorization="Bearer from-env").status_code == 201
 
 
-def test_openapi_is_public_and_describes_the_api(serve: Serve) -> None:
+def test_openapi_describes_the_api(serve: Serve) -> None:
     client = serve(token="t")
-    spec = client.get("/openapi.json").json()
+    assert client.get("/openapi.json").status_code == 401  # issue 12 item 6: everything but health checks
+    spec = client.get("/openapi.json", headers={"Authorization": "Bearer t"}).json()
     assert {API, API + "/{doc_id}", API + "/{doc_id}.{fmt}", API + "/{doc_id}/fragment"} <= set(spec["paths"])
     assert "multipart/form-data" in spec["paths"][API]["post"]["requestBody"]["content"]
     assert not any(p.startswith("/d/") for p in spec["paths"]), "the authors' pages stay out of the API docs"
 
 
 # --------------------------------------------------------------------------- limits
-class Recorder:
-    """A builder that records whether conversion was ever reached."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self.calls += 1
-        return build_document(*args, **kwargs)
+@pytest.fixture
+def marks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file each conversion appends a line to (conversions run in other processes)."""
+    path = tmp_path / "marks"
+    path.touch()
+    monkeypatch.setenv(builders.MARKS, str(path))
+    return path
 
 
-def test_413_from_content_length_before_conversion(serve: Serve, sample_bytes: bytes) -> None:
-    builder = Recorder()
-    client = serve(max_bytes=10_000, builder=builder)
+def test_413_from_content_length_before_conversion(serve: Serve, sample_bytes: bytes, marks: Path) -> None:
+    client = serve(max_bytes=10_000, builder=builders.marking_builder)
     r = upload(client, sample_bytes)
     assert r.status_code == 413
     assert "10_000" not in r.json()["detail"] and "limit" in r.json()["detail"]
     assert client.post(API, files={"file": ("a.txt", sample_bytes)}).status_code == 413
-    assert builder.calls == 0
+    assert marks.read_text() == ""
+    assert upload(client, sample_bytes[:9000]).status_code in (201, 422)
+    assert marks.read_text() != "", "the marking builder is reached when a body is accepted"
 
 
-def test_413_while_reading_a_chunked_body(serve: Serve, sample_bytes: bytes) -> None:
-    builder = Recorder()
-    client = serve(max_bytes=10_000, builder=builder)
+def test_413_while_reading_a_chunked_body(serve: Serve, sample_bytes: bytes, marks: Path) -> None:
+    client = serve(max_bytes=10_000, builder=builders.marking_builder)
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: the server must count
         for i in range(0, len(sample_bytes), 4096):
@@ -217,7 +217,7 @@ def test_413_while_reading_a_chunked_body(serve: Serve, sample_bytes: bytes) -> 
 
     r = client.post(API, content=chunks(), headers={"Content-Type": "text/plain"})
     assert r.status_code == 413
-    assert builder.calls == 0
+    assert marks.read_text() == ""
 
 
 def test_within_the_limit_is_accepted(serve: Serve, sample_bytes: bytes) -> None:
@@ -252,43 +252,58 @@ def test_422_for_a_form_without_a_file(serve: Serve) -> None:
     assert r.status_code == 422 and "no record given" in r.json()["detail"]
 
 
-class Gate:
-    """A builder that blocks until released, to hold a worker busy on purpose."""
-
-    def __init__(self) -> None:
-        self.entered = threading.Event()
-        self.release = threading.Event()
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self.entered.set()
-        self.release.wait(60)
-        return build_document(*args, **kwargs)
+@pytest.fixture
+def gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """While this file exists, conversions by builders.gated_builder wait (in their process)."""
+    path = tmp_path / "gate"
+    path.touch()
+    monkeypatch.setenv(builders.GATE, str(path))
+    monkeypatch.setenv(builders.PIDS, str(tmp_path / "pid"))
+    yield path
+    path.unlink(missing_ok=True)
 
 
-def test_503_with_retry_after_when_saturated(serve: Serve, sample_bytes: bytes) -> None:
-    gate = Gate()
-    client = serve(workers=1, queue=0, builder=gate, retry_after=7)
+def wait_for(path: Path, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_503_with_retry_after_when_saturated(serve: Serve, sample_bytes: bytes, gate: Path) -> None:
+    client = serve(workers=1, queue=0, builder=builders.gated_builder, retry_after=7)
     first: list[httpx.Response] = []
     worker = threading.Thread(target=lambda: first.append(upload(client, sample_bytes)))
     worker.start()
     try:
-        assert gate.entered.wait(30)
+        assert wait_for(gate.with_suffix(".entered"))
         busy = upload(client, sample_bytes)
         assert busy.status_code == 503
         assert busy.headers["retry-after"] == "7"
         assert "busy" in busy.json()["detail"]
     finally:
-        gate.release.set()
+        gate.unlink()
         worker.join(60)
     assert first[0].status_code == 201
 
 
-def test_504_when_a_conversion_takes_too_long(serve: Serve, sample_bytes: bytes) -> None:
-    gate = Gate()
-    client = serve(timeout=0.2, builder=gate)
-    try:
-        r = upload(client, sample_bytes)  # the gate stays shut past the timeout
-    finally:
-        gate.release.set()
+def test_504_kills_the_conversion_and_stores_nothing(serve: Serve, sample_bytes: bytes, gate: Path,
+                                                     tmp_path: Path) -> None:
+    """Regression (issue 12 item 2): a timed-out conversion kept running in its thread and was
+    then stored as a draft whose id nobody received."""
+    client = serve(timeout=3, builder=builders.gated_builder)
+    r = upload(client, sample_bytes)  # the gate stays shut past the timeout
     assert r.status_code == 504
     assert "too long" in r.json()["detail"]
+    pid = int((tmp_path / "pid").read_text())
+    gate.unlink()  # were the conversion still alive, it would now finish and be stored
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists(), "the timed-out conversion process still runs"
+    time.sleep(1)
+    with sqlite3.connect(tmp_path / "data" / "drafts.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM drafts").fetchone() == (0,)
+    assert upload(client, sample_bytes).status_code == 201  # a new worker took its place

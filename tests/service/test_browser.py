@@ -87,3 +87,21 @@ def test_delete_from_the_page(browser_page: tuple[Any, str]) -> None:
     assert "deleted" in page.inner_text("[role=status]")
     response = page.goto(draft_url)
     assert response is not None and response.status == 404
+
+
+def test_docs_render_the_api_without_any_other_host(browser: tuple[Any, str]) -> None:
+    """/docs draws every operation from the package's own Swagger UI: no request leaves the
+    service (issue 12 item 14, issue 14), and the UI reads FastAPI's OpenAPI 3.1."""
+    chromium, base = browser
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        hosts: set[str] = set()
+        page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+        page.goto(base + "/docs")
+        page.wait_for_selector(".opblock-summary-path", timeout=30000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert any("/api/v1/documents" in p for p in paths) and any("/api/v1/batches" in p for p in paths)
+        assert hosts == {base.split("/")[2]}
+    finally:
+        context.close()

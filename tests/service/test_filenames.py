@@ -57,3 +57,13 @@ def test_long_titles_are_cut() -> None:
 
 def test_ascii_stem_of_nothing_ascii() -> None:
     assert ascii_stem("参考文献") == "article"
+
+
+@pytest.mark.parametrize("title", ["report\u202etxt.exe", "a\u2066b\u2069c", "x\u200by\u200fz\ufeff"])
+def test_bidi_and_invisible_controls_are_dropped(title: str) -> None:
+    """Regression (issue 12 item 14): U+202E survived, so `report\u202etxt.exe` showed as `reportexe.txt`."""
+    fallback, real = parts(content_disposition(title, ".docx"))
+    assert not any(0x200B <= ord(ch) <= 0x200F or 0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069
+                   or ch == "\ufeff" for ch in real)
+    assert real == file_stem(title) + ".docx" and file_stem(title) == title.translate(
+        {c: None for c in (0x202E, 0x2066, 0x2069, 0x200B, 0x200F, 0xFEFF)})

@@ -160,13 +160,6 @@ def test_unknown_pages_and_downloads_are_404(shared_draft: tuple[httpx.Client, s
     assert client.get("/nowhere").status_code == 404
 
 
-def test_pages_stay_open_when_the_api_needs_a_token(serve: Serve, sample_bytes: bytes) -> None:
-    client = serve(token="t0ken")
-    r = post_file(client, sample_bytes)
-    assert r.status_code == 303 and client.get(r.headers["location"]).status_code == 200
-    assert client.get("/api/v1/documents/" + r.headers["location"][3:]).status_code == 401
-
-
 def test_static_assets(serve: Serve) -> None:
     client = serve()
     assert client.get("/static/service.css").headers["content-type"].startswith("text/css")

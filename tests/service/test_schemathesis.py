@@ -22,7 +22,7 @@ def test_no_request_gets_a_server_error(serve: Callable[..., httpx.Client], samp
     client = serve(token=TOKEN, max_bytes=len(sample_bytes) + 4096)
     base = str(client.base_url)
     real_id = client.post("/api/v1/documents", content=sample_bytes, headers=AUTH).json()["id"]
-    schema = schemathesis.openapi.from_url(base + "/openapi.json")
+    schema = schemathesis.openapi.from_url(base + "/openapi.json", headers=AUTH)
 
     strategies: list[Any] = []
     for result in schema.get_all_operations():

@@ -1,0 +1,266 @@
+"""machinery: text addressed to the machinery that ran the model, not to the reader.
+
+Three kinds, each removed whole with anything inside it, each reported:
+
+- **Chat-template tokens**: special tokens in pipe brackets, ASCII or full-width
+  (`<|im_start|>`, `<|eot_id|>`, `<｜Assistant｜>`, `<｜end▁of▁sentence｜>`), sentence and
+  turn tokens (`<s>`, `</s>`, `<bos>`, `<eos>`, `<start_of_turn>`, `<end_of_turn>`), and
+  upper-case instruction brackets whose words name the machinery (`[INST]`, `[/INST]`,
+  `<<SYS>>`, `[TOOL_CALLS]`, `[SYSTEM_PROMPT]`). A token that opens a turn of a role other
+  than the model's own (user, system, human, tool, developer …) takes the whole turn with
+  it: to the token that ends it, or to the end of its paragraph. The model's own turn
+  (`<|im_start|>assistant`) loses only its tokens: what follows is the article.
+- **Role labels**: a conversation role (Assistant, User, Human, System, AI, Bot, 助手, 用户,
+  系统 …) with a colon leading a line. Alone on its line it goes anywhere. With text, it goes
+  at the edge of a generation (before its first heading, or in its last paragraph): a user's
+  or system's turn goes whole; the model's own label goes and its text stays for the other
+  rules to judge. Inside a chapter a labelled line is kept (an article about chatbots may
+  quote a dialogue).
+- **Tool calls**: a tool-call element with whatever it holds (`<tool_call>…</tool_call>`,
+  `<function_call>`, `<tool_use>`, `<invoke …>`, `<tool_response>`), and a JSON object shaped
+  as a call (`{"name": …, "arguments": …}`, `"tool_calls"`, `"function_call"`) standing outside
+  a code fence, or in a fence at the edge of a generation or right after a role label; a
+  labelled line right before a call is the call's turn and goes with it.
+
+Near-misses, kept: "the assistant" or "用户" as words in prose; a JSON example in a closed
+code block inside a chapter; `<s>` pairs used for strikethrough on one line; `[NOTE]`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from publisher.markdown.lexer import FENCE_RE, Lines, fenced, heading, paragraphs
+from publisher.markdown.reasoning import code_spans
+from publisher.model import Message
+from publisher.result import message
+from publisher.source import SourceLine
+
+RULE = "machinery"
+# roles whose turns are not the article; the model's own roles lose only their tokens
+FOREIGN_ROLES = frozenset({
+    "user", "human", "system", "tool", "ipython", "function", "developer", "observation", "prompt",
+    "用户", "人类", "系统", "提问者", "工具",
+})
+OWN_ROLES = frozenset({
+    "assistant", "model", "bot", "gpt", "ai", "chatbot", "助手", "ai助手", "智能助手", "模型", "机器人", "回答",
+})
+ROLES = FOREIGN_ROLES | OWN_ROLES
+_ROLE = r"assistant|user|human|system|ai|bot|chatbot|助手|ai助手|智能助手|用户|人类|系统"
+
+_PIPE_TOKEN = r"<\s*[|｜][^|｜<>\n]{1,40}[|｜]\s*>"
+_NAMED_TOKEN = r"</?(?:s|bos|eos|pad|unk|eot|start_of_turn|end_of_turn)>"
+_BRACKET_TOKEN = r"\[/?[A-Z_]*(?:INST|SYS|TOOL|CALL|PROMPT|RESULT)[A-Z_]*\]|<</?SYS>>"
+TOKEN_RE = re.compile(rf"{_PIPE_TOKEN}|{_NAMED_TOKEN}|{_BRACKET_TOKEN}")
+# a token that opens a turn, and the role right after it (`<|im_start|>user`, `<|user|>`)
+_ROLE_AFTER_RE = re.compile(r"[ \t]{0,4}([A-Za-z_\u4e00-\u9fff]{1,20})\b")
+_TURN_END_RE = re.compile(r"im_end|eot|end_of_turn|end_of_sentence|end▁of▁sentence|/inst|</s>|<</sys>>|endoftext|^<\s*[|｜]\s*end\s*[|｜]", re.I)
+# tokens that open a turn (on the raw token); the role is the word after it or the token's own
+_OPENS_TURN_RE = re.compile(r"im_start|start_header|start_of_turn|\[inst\]|<<sys>>|^<\s*[|｜]\s*start\s*[|｜]", re.I)
+_TOKEN_ROLES = {"[inst]": "user", "<<sys>>": "system"}
+_STRIKE_RE = re.compile(r"<s>[^<>]*</s>")
+LABEL_RE = re.compile(rf"^\s*[*_]*(?P<role>{_ROLE})[*_]*\s*[:：]\s*[*_]*(?P<rest>.*)$", re.I)
+_CALL_TAG_RE = re.compile(
+    r"<\s*(?P<name>[A-Za-z_]*(?:tool|function|invoke)[A-Za-z_]*)(?:[\s=][^<>]*)?>", re.I)
+_CALL_KEYS_RE = re.compile(r'"(?:name|tool|function|tool_name)"\s*:\s*"[^"]*"\s*,\s*"(?:arguments|parameters|args|input)"\s*:'
+                           r'|"(?:tool_calls|function_call|tool_call)"\s*:')
+
+
+@dataclass
+class _Gone:
+    lines: Lines
+    what: str
+
+
+def strip_machinery(lines: Lines) -> tuple[Lines, list[Message]]:
+    in_fence = fenced(lines)
+    edge = _edges(lines)
+    keep = [True] * len(lines)
+    texts = [ln.text for ln in lines]
+    gone: list[_Gone] = []
+    i = 0
+    while i < len(lines):
+        if in_fence[i] and not _fenced_call(lines, i, edge, in_fence, keep, gone):
+            i += 1
+            continue
+        if not keep[i]:
+            i += 1
+            continue
+        text = texts[i]
+        if "<" in text or "[" in text:
+            j = _call_element(lines, i, keep, gone)
+            if j is not None:
+                i = j
+                continue
+            j = _tokens(lines, i, texts, keep, gone)
+            if j is not None:
+                i = j
+                continue
+        if text.lstrip().startswith(("{", "[")):
+            end = _json_end(lines, i)
+            if end is not None and _CALL_KEYS_RE.search(" ".join(ln.text for ln in lines[i:end])):
+                i = _json_call(lines, i, end, keep, gone)
+                continue
+        i += 1
+    _labels(lines, texts, keep, edge, in_fence, gone)
+    out = [SourceLine(ln.no, texts[k]) if texts[k] != ln.text else ln for k, ln in enumerate(lines) if keep[k]]
+    return out, [message(RULE, "info", g.lines, g.what) for g in gone]
+
+
+def _edges(lines: Lines) -> list[int]:
+    """For each line: 1 before the first heading of the generation, 2 on the first line of
+    its last paragraph, 0 elsewhere (a turn starts a paragraph; one inside a paragraph is a
+    quoted dialogue)."""
+    edge = [0] * len(lines)
+    first = next((k for k, ln in enumerate(lines) if heading(ln.text)), len(lines))
+    for k in range(first):
+        edge[k] = 1
+    paras = paragraphs(lines)
+    if paras and not edge[paras[-1][0]] and not heading(lines[paras[-1][0]].text):
+        edge[paras[-1][0]] = 2
+    return edge
+
+
+def _drop(lines: Lines, keep: list[bool], a: int, b: int, gone: list[_Gone], what: str) -> None:
+    for k in range(a, b):
+        keep[k] = False
+    gone.append(_Gone(lines[a:b], what))
+
+
+def _call_element(lines: Lines, i: int, keep: list[bool], gone: list[_Gone]) -> int | None:
+    """A tool-call element opened on line i: dropped to its closing tag (or the end of its
+    paragraph, or where its JSON closes); the index after it."""
+    m = _CALL_TAG_RE.search(lines[i].text)
+    if m is None or lines[i].text[: m.start()].strip():
+        return None
+    closer = re.compile(rf"</\s*{re.escape(m.group('name'))}\s*>", re.I)
+    for j in range(i, min(len(lines), i + 200)):
+        if closer.search(lines[j].text, m.end() if j == i else 0):
+            _drop(lines, keep, i, j + 1, gone, f"tool call <{m.group('name')}> removed with its arguments")
+            return j + 1
+        if j > i and not lines[j].text.strip():
+            break
+    end = _json_end(lines, i, m.end()) or next((k for k in range(i + 1, len(lines)) if not lines[k].text.strip()), len(lines))
+    _drop(lines, keep, i, end, gone, f"tool call <{m.group('name')}> (never closed) removed with its arguments")
+    return end
+
+
+def _json_end(lines: Lines, i: int, col: int = 0) -> int | None:
+    """One past the line where a JSON value that starts at (i, col) balances, within 200 lines."""
+    depth, in_string, escape, started = 0, False, False, False
+    for k in range(i, min(len(lines), i + 200)):
+        for ch in lines[k].text[col if k == i else 0 :]:
+            if escape:
+                escape = False
+            elif ch == "\\" and in_string:
+                escape = True
+            elif ch == '"':
+                in_string = not in_string
+            elif not in_string and ch in "{[":
+                depth, started = depth + 1, True
+            elif not in_string and ch in "}]":
+                depth -= 1
+                if started and depth == 0:
+                    return k + 1
+    return None
+
+
+def _json_call(lines: Lines, i: int, end: int, keep: list[bool], gone: list[_Gone]) -> int:
+    start = i - 1 if i > 0 and keep[i - 1] and LABEL_RE.match(lines[i - 1].text) else i
+    _drop(lines, keep, start, end, gone, "tool call (JSON arguments) removed")
+    return end
+
+
+def _fenced_call(lines: Lines, i: int, edge: list[int], in_fence: list[bool], keep: list[bool], gone: list[_Gone]) -> bool:
+    """A closed fence that opens at line i and holds a tool call, at the edge of a generation
+    or right after a role label: dropped with that label. Inside a chapter it is content."""
+    opener = FENCE_RE.match(lines[i].text) and (i == 0 or not in_fence[i - 1] or FENCE_RE.match(lines[i - 1].text))
+    if not (opener and keep[i]):
+        return False
+    j = i + 1
+    while j < len(lines) and not FENCE_RE.match(lines[j].text):
+        j += 1
+    body = " ".join(ln.text for ln in lines[i + 1 : j])
+    labelled = i > 0 and LABEL_RE.match(lines[i - 1].text) is not None
+    if not _CALL_KEYS_RE.search(body) or not (edge[i] or labelled):
+        return False
+    start = i - 1 if labelled else i
+    _drop(lines, keep, start, min(j + 1, len(lines)), gone, "tool call (JSON arguments in a code fence) removed")
+    return True
+
+
+def _tokens(lines: Lines, i: int, texts: list[str], keep: list[bool], gone: list[_Gone]) -> int | None:
+    """Chat-template tokens on line i: a foreign turn goes whole, other tokens alone."""
+    text = texts[i]
+    protected = [m.span() for m in _STRIKE_RE.finditer(text)] + code_spans(text)
+    tokens = [m for m in TOKEN_RE.finditer(text) if not any(a <= m.start() < b for a, b in protected)]
+    if not tokens:
+        return None
+    for m in tokens:
+        if _opens_turn(m.group()):
+            role = _TOKEN_ROLES.get(m.group().lower()) or _role_after(text, m) or _inner(m.group()).lower()
+            if role in FOREIGN_ROLES:
+                end = _turn_end(lines, i, m.end())
+                if text[: m.start()].strip():
+                    texts[i] = text[: m.start()]
+                    _drop(lines, keep, i + 1, end, gone, f"a {role or 'user'} turn removed with its tokens")
+                    gone[-1].lines = lines[i:end]
+                else:
+                    _drop(lines, keep, i, end, gone, f"a {role or 'user'} turn removed with its tokens")
+                return end
+    # no foreign turn: the tokens (and a role word right after an opening token) go
+    new = TOKEN_RE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in protected) else "\x00", text)
+    new = re.sub(rf"\x00\s*(?:{_ROLE}|model)\b[ \t]*\n?", "", new, flags=re.I).replace("\x00", "")
+    if not new.strip():
+        _drop(lines, keep, i, i + 1, gone, "chat-template token line removed")
+    else:
+        texts[i] = new
+        gone.append(_Gone([lines[i]], f"chat-template token{'s' if len(tokens) > 1 else ''} removed"))
+    return i + 1
+
+
+def _inner(token: str) -> str:
+    return token.strip("<>[]|｜ /").replace("▁", "_")
+
+
+def _opens_turn(token: str) -> bool:
+    """A token that starts a turn: a start token, or a role in pipe brackets (`<|user|>`)."""
+    return bool(_OPENS_TURN_RE.search(token)) or (token.startswith("<") and _inner(token).lower() in ROLES)
+
+
+def _role_after(text: str, m: re.Match[str]) -> str:
+    after = _ROLE_AFTER_RE.match(text, m.end())
+    return after.group(1).lower() if after and after.group(1).lower() in ROLES else ""
+
+
+def _turn_end(lines: Lines, i: int, col: int) -> int:
+    """One past the line that ends a turn opened at (i, col): its end token, the line before
+    the next turn, or (with neither within reach) the end of its paragraph."""
+    for k in range(i, min(len(lines), i + 200)):
+        for t in TOKEN_RE.finditer(lines[k].text, col if k == i else 0):
+            if _TURN_END_RE.search(t.group()):
+                return k + 1
+            if k > i and _opens_turn(t.group()):
+                return k
+    return next((k for k in range(i + 1, len(lines)) if not lines[k].text.strip() or heading(lines[k].text)),
+                len(lines))
+
+
+def _labels(lines: Lines, texts: list[str], keep: list[bool], edge: list[int], in_fence: list[bool], gone: list[_Gone]) -> None:
+    """Role labels leading a line (see the module's definition)."""
+    for k, ln in enumerate(lines):
+        if not keep[k] or in_fence[k]:
+            continue
+        m = LABEL_RE.match(texts[k])
+        if m is None:
+            continue
+        role, rest = m.group("role").lower(), m.group("rest").strip().strip("*_").strip()
+        if not rest:
+            _drop(lines, keep, k, k + 1, gone, f"role label “{m.group('role')}” removed")
+        elif edge[k] == 1 and role in FOREIGN_ROLES:
+            end = next((j for j in range(k + 1, len(lines)) if not lines[j].text.strip() or heading(lines[j].text)), len(lines))
+            _drop(lines, keep, k, end, gone, f"a {role} turn removed")
+        elif edge[k]:
+            texts[k] = rest
+            gone.append(_Gone([ln], f"role label “{m.group('role')}” removed; its text kept"))

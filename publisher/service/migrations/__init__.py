@@ -1,0 +1,1 @@
+"""Alembic migrations of the store (`publish db upgrade`; SQLite is upgraded on start)."""
