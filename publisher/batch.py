@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 STDIN = "-"
 STDOUT = "-"
+# A format written beside another's file under the record's own name, because that file
+# names it (markdown with pandoc citations names its CSL bibliography `<stem>.csl.json`).
+COMPANIONS = {"csl": "md"}
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,12 @@ def plan_jobs(sources: Sequence[str], formats: Sequence[str], output: str | None
     if to_stdout and (len(unique) != 1 or len(formats) != 1 or not FORMATS[formats[0]].extension):
         raise UsageError("-o - writes one file format of one record to standard output", "-o")
     to_file = output is not None and output_is_file(output)
+    named = [f for f in formats if COMPANIONS.get(f) not in formats]  # the formats -o FILE must name
     if to_file and len(unique) != 1:
         raise UsageError(f"{output} is one file, for one record; give a folder for several: -o DIR/", "-o")
-    if to_file and (len(formats) != 1 or not FORMATS[formats[0]].extension):
+    if to_file and (len(named) != 1 or not FORMATS[named[0]].extension):
         raise UsageError(f"{output} is one file, for one format; give a folder for "
-                         f"{' and '.join(formats) or 'no format'}: -o DIR/", "-o")
+                         f"{' and '.join(named) or 'no format'}: -o DIR/", "-o")
     claimed: dict[Path, str] = {}
     jobs = []
     for source in unique:
@@ -100,8 +104,9 @@ def plan_jobs(sources: Sequence[str], formats: Sequence[str], output: str | None
             targets = {}
         elif to_file:
             assert output is not None
-            targets = {formats[0]: Path(output)}
-            check_target(targets[formats[0]], formats[0], source)
+            targets = {fmt: output_path(source, fmt, str(Path(output).parent)) for fmt in formats if fmt not in named}
+            targets[named[0]] = Path(output)
+            check_target(targets[named[0]], named[0], source)
         else:
             targets = {fmt: output_path(source, fmt, output) for fmt in formats}
         for target in targets.values():

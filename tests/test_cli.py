@@ -350,3 +350,12 @@ def test_a_format_that_times_out_costs_only_itself(tmp_path: Path, records: list
     assert outcome.error is None and outcome.failed_formats == ["docx"]
     assert outcome.errors == [f"{records[0]}: docx: pandoc (docx) took longer than 0.001 s and was stopped"]
     assert files_in(out) == [f"{records[0].stem}.json", f"{records[0].stem}.md"]
+
+
+def test_output_file_with_pandoc_citations_writes_the_bibliography_beside_it(tmp_path: Path,
+                                                                             records: list[Path]) -> None:
+    target = tmp_path / "article.md"
+    assert main([str(records[0]), "-o", str(target), "--pandoc-citations", "-q"]) == EXIT_OK
+    bibliography = tmp_path / f"{records[0].stem}.csl.json"  # the name the markdown gives it
+    assert f"bibliography: \"{bibliography.name}\"" in target.read_text(encoding="utf-8")
+    assert json.loads(bibliography.read_text(encoding="utf-8"))
