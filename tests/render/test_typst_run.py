@@ -15,17 +15,19 @@ from pathlib import Path
 import pytest
 
 from publisher.errors import RenderError
-from publisher.render import pdf, typst_run
+from publisher.render import typst_run
+from publisher.render.template_dir import installed_templates
 from publisher.render.typst_run import compile_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
+PDF_TEMPLATES = installed_templates() / "pdf"
 TINY = "#set page(width: 5cm, height: 5cm)\nHello"
 SLOW = "#for i in range(20000) { for j in range(20000) { } }\nx"  # seconds of work, little memory
 HUGE = "#let a = range(400000000)\n#a.len()"  # an array of more than 2 GB
 
 
 def compile_tiny(source: str = TINY, timeout: float = 60.0) -> bytes:
-    return compile_pdf(source, root=pdf.TEMPLATE_DIR, font_dirs=[], inputs={}, timeout=timeout, origin="rec.txt")
+    return compile_pdf(source, root=PDF_TEMPLATES, font_dirs=[], inputs={}, timeout=timeout, origin="rec.txt")
 
 
 def child_pid() -> int:
@@ -101,9 +103,8 @@ _PARENT = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {root!r})
-    from publisher.render import pdf
     from publisher.render.typst_run import compile_pdf
-    compile_pdf({slow!r}, root=pdf.TEMPLATE_DIR, font_dirs=[], inputs={{}}, timeout=600)
+    compile_pdf({slow!r}, root={templates!r}, font_dirs=[], inputs={{}}, timeout=600)
     """
 )
 
@@ -122,7 +123,7 @@ def children_of(pid: int) -> list[int]:
 def test_a_killed_parent_takes_its_child_along(tmp_path: Path) -> None:
     # issue 12: a SIGKILLed server left its Typst child running, reparented to init
     script = tmp_path / "parent.py"
-    script.write_text(_PARENT.format(root=str(ROOT), slow=SLOW * 20))
+    script.write_text(_PARENT.format(root=str(ROOT), templates=str(PDF_TEMPLATES), slow=SLOW * 20))
     with subprocess.Popen([sys.executable, str(script)]) as parent:
         try:
             for _ in range(600):
