@@ -10,7 +10,7 @@ P2 a batch to docx+html+pdf: `publish *.txt -j 2` vs a loop of pandoc/typst call
 P3 read+clean+assemble throughput on one core (MB/s)
 P4 peak memory on a 5 MB record and on one just under the 20 MB limit
 P5 time against record size, 10 KB to 5 MB: growth should be linear
-P6 the web service against `publish -j 1` (measured by `bench/service_p6.py` when it exists)
+P6 the web service against `publish -j 1` (the measurement of bench/service.py)
 
 Comparisons are interleaved (A B B A ...) so that a change in the machine's load falls on
 both sides. Records come from bench/corpus.py with a fixed seed.
@@ -224,18 +224,12 @@ def p5_scaling(records: list[Path], work: Path, rounds: int) -> list[dict[str, A
 
 # --- P6 ---------------------------------------------------------------------------------------
 
-def p6_service(work: Path, plan: Plan) -> dict[str, Any] | None:
-    """The service's conversions per minute against `publish -j 1` on the same records.
+def p6_service(work: Path, plan: Plan) -> dict[str, Any]:
+    """The service's conversions per minute against `publish -j 1` on the same records, measured
+    by the service's own benchmark (`bench/service.py`, which starts `publish serve` on loopback)."""
+    from bench import service
 
-    Measured by the service's own module, `bench/service_p6.py`, when it exists: its
-    `measure(work, quick) -> {"ours": Timing, "baseline": Timing, "conversions": int}`.
-    """
-    try:
-        from bench import service_p6  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    result: dict[str, Any] = service_p6.measure(work, plan.quick)
-    return result
+    return service.p6(40 if plan.quick else 200, work)
 
 
 # --- the run ---------------------------------------------------------------------------------
