@@ -138,6 +138,15 @@ def test_font_dir_error_names_the_folder_not_the_input(records: list[Path], caps
     assert capsys.readouterr().err == "publish: error: --font-dir: font folder not found: /no/such/fonts\n"
 
 
+def test_a_writer_error_without_a_file_name_gets_the_records(records: list[Path]) -> None:
+    from publisher.errors import RenderError
+    from publisher.render import RenderOptions
+
+    with pytest.raises(RenderError) as error:  # fonts.find_fonts knows no file name
+        publish(records[0], "pdf", render_options=RenderOptions(font_dirs=(Path("/no/such/fonts"),)))
+    assert str(error.value) == f"{records[0].name}: font folder not found: /no/such/fonts"
+
+
 def test_help_mentions_the_web_service(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
