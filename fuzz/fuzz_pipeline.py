@@ -18,8 +18,10 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["publisher"]):
+    from publisher.assemble.inlines import MAX_DEPTH
     from publisher.clean import clean_content, join_generations
     from publisher.errors import PublishError
+    from publisher.model import Emph, Inline, Link, Strong, iter_blocks
     from publisher.pipeline import build_document
     from publisher.read import read_record
     from publisher.render import RenderOptions, json_writer
@@ -54,11 +56,11 @@ def _check_idempotent(data: bytes | str) -> None:
     first = clean_content(record.content)
     second = clean_content(join_generations(first.value))
     # the separators we put in are line 0: a note about them alone is no change to author text
-    second.messages = [m for m in second.messages if m.line is not None]
+    notes = [m for m in second.messages if m.line is not None]  # Result is frozen: filter a copy
     texts = [[ln.text for ln in g] for g in first.value]
     again = [[ln.text for ln in g] for g in second.value]
-    if again != texts or second.messages:
-        raise AssertionError(f"cleaning is not idempotent: {second.messages[:3]}")
+    if again != texts or notes:
+        raise AssertionError(f"cleaning is not idempotent: {notes[:3]}")
 
 
 def TestOneInput(data: bytes) -> None:
@@ -80,8 +82,21 @@ def check_one(data: bytes) -> None:
     except PublishError:
         return
     json_writer.render(doc, RenderOptions())  # must encode: no lone surrogates survive
+    depth = max((_depth(b.inlines) for blocks in doc.block_lists() for b in iter_blocks(blocks)
+                 if hasattr(b, "inlines")), default=0)
+    if depth > MAX_DEPTH:  # nothing later may recurse on the input's depth
+        raise AssertionError(f"inlines nested {depth} deep")
     if "idempotent" in CHECKS:
         _check_idempotent(source)
+
+
+def _depth(inlines: list[Inline]) -> int:
+    deepest, stack = 0, [(inlines, 0)]
+    while stack:
+        items, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((i.inlines, level + 1) for i in items if isinstance(i, Strong | Emph | Link))
+    return deepest
 
 
 def main() -> None:

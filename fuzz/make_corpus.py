@@ -23,6 +23,17 @@ HEAD = ("回调数据记录\n==============================\n接收时间: 2025-
 TAIL = "\n# 参考文献:\n[1] A. 2024.\n[2] B. 2023.\n[3] C.\n对话结束\n"
 
 
+# bracket, emphasis and backtick runs, deep nests and every citation notation (issue 12 items 2, 4)
+HOSTILE_RUNS = [
+    "[" * 300, "[^" * 200, "![" * 200, "![a](" * 100, "[x](" * 100, "*" * 300 + "x" + "*" * 300,
+    "**" * 150 + "x" + "**" * 150, "_" * 300 + "x" + "_" * 300, "`" * 300, "``a" * 100, "a`" * 100,
+    "[" * 100 + "x" + "](http://a.example)" * 100, "\\[" * 200, "<" * 200, "^" * 200,
+    "标尺¹。¹⁴C m² 10⁻³ ⁽³⁾ ⁴⁻⁶ ¹˒² Ca²⁺ δ¹³C［1］〔2,4〕【3】〖5〗［１２］",
+    "grading<sup>5</sup> SOH<sup>2,3</sup> m<sup>2</sup> <sup>[4]</sup> (Ref. 7) (Refs. 2–4) （文献3、5） 据文献5报道",
+    "weakest^1^ AMR ^2^ m^2^ [^1024] [1203] [0] [2021] T ∈ [3, 8] s, cell [3, 4], x[2][3], a=[1,2]",
+]
+
+
 def put(data: bytes) -> None:
     (OUT / hashlib.sha1(data).hexdigest()[:16]).write_bytes(data)
 
@@ -45,6 +56,8 @@ def main() -> int:
         put(record.read_bytes())
     for regression in sorted((ROOT / "tests" / "hardening" / "regressions").glob("*.txt")):
         put(regression.read_bytes())
+    for run in HOSTILE_RUNS:  # small seeds: the fuzzer grows them
+        put((HEAD + "## 1. 引言\n" + run + "\n" + TAIL).encode("utf-8"))
     print(f"{len(list(OUT.iterdir()))} inputs in {OUT}")
     return 0
 

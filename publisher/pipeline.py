@@ -58,9 +58,11 @@ def build(
     # sentences cleaning kept that may be chatter: reported once, as warnings (no change made)
     unsure = [] if "assistant-chatter" in opts.skip_rules else [m for g in cleaned.value for m in unsure_chatter(g)]
     outline = parse_outline(record.value.outline)
-    assembled = assemble(record.value, cleaned.value, outline, draft=opts.draft)
-    tabled = resolve_tables(assembled.value)
     supplied = parse_supplied(record.value.references)
+    # the supplied numbers are evidence for ambiguous citation notations (`²` after a word)
+    numbers = frozenset(supplied.value) or None
+    assembled = assemble(record.value, cleaned.value, outline, draft=opts.draft, supplied=numbers)
+    tabled = resolve_tables(assembled.value)
     cited = number_citations(tabled.value, supplied.value, include_uncited=opts.include_uncited)
     later = [m for r in (assembled, tabled, supplied, cited) for m in r.messages]
     # the silent-loss guard: what the article lost against what the record holds, cause named

@@ -21,6 +21,10 @@ FULL_STOPS = "。！？!?.…"
 # Punctuation that closes a clause: what a citation marker moves before, where a sentence
 # may be split for judging.
 SENTENCE_END = FULL_STOPS + "；;"
+# A full stop that ends one of these abbreviations does not end the sentence.
+ABBREVIATION_RE = re.compile(
+    r"(?<![A-Za-z])(?:al|e\.g|i\.e|etc|vs|fig|figs|no|nos|dr|mr|ms|ca|cf|p|pp|vol|ref|refs|eq|eqs)\.$", re.I
+)
 # What may follow a sentence end and still belong to the sentence.
 CLOSERS = "\"'”’）)」』】]》*_ "
 # Marks that enclose quoted or parenthetical text (opener -> closer): a sentence is never
@@ -70,3 +74,37 @@ def fold(text: str, *, punctuation: bool = False) -> str:
     if _RARE_WIDE_RE.search(folded):
         folded = folded.translate(_WIDE_PUNCTUATION)
     return _NON_WORD_RE.sub("", folded) if punctuation else folded
+
+
+# Full-width ASCII (U+FF01..U+FF5E) and the ideographic space, one character for one: text
+# folded with this keeps every position, so a match in the folded text cuts the original.
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII letters, digits and punctuation to half width, position for position."""
+    return text.translate(_WIDTH_TABLE)
+
+
+# --------------------------------------------------------------------------- symbols
+# Superscript characters (digits, signs, parentheses) and their plain forms.
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPTS = str.maketrans(dict(zip(SUPERSCRIPT_DIGITS + "⁺⁻⁼⁽⁾", "0123456789+-=()", strict=True)))
+TO_SUPERSCRIPT = str.maketrans(dict(zip("0123456789+-=()−", SUPERSCRIPT_DIGITS + "⁺⁻⁼⁽⁾⁻", strict=True)))
+TO_SUBSCRIPT = str.maketrans(dict(zip("0123456789+-=()−", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎₋", strict=True)))
+# Unit symbols that take an exponent (m², s⁻¹): a superscript glued to one is no citation.
+_UNITS = (
+    "m cm mm km nm dm um μm µm pm s ms us μs µs ns min h d g kg mg ug μg µg ng t L l mL ml uL μL µL "
+    "mol mmol umol μmol µmol nmol M mM uM μM µM K Pa kPa MPa GPa hPa bar mbar Hz kHz MHz GHz N kN J kJ MJ "
+    "W kW MW GW V mV kV A mA uA μA Ω kΩ MΩ eV keV MeV GeV cd lm lx ha ft yd mi lb Bq Gy Sv Da kDa bp kb "
+    "Mb B KB MB GB TB dB rad sr ppm ppb"
+)
+UNIT_SYMBOLS = frozenset(_UNITS.split())
+# Chemical element symbols: a superscript glued to one is a charge or a mass number.
+_ELEMENTS = (
+    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr "
+    "Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm "
+    "Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No "
+    "Lr Rf Db Sg Bh Hs Mt Ds Rg Cn Nh Fl Mc Lv Ts Og"
+)
+ELEMENT_SYMBOLS = frozenset(_ELEMENTS.split())

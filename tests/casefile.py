@@ -2,7 +2,7 @@
 
     ### case: <name>
     <input lines>
-    ### <section>          (expect, cites, …)
+    ### <section>          (expect, cites, supplied, …)
     <lines>
     ### end
 """
@@ -45,7 +45,7 @@ def load_cases(path: Path) -> list[Case]:
             cases.append(current)
             current = None
             continue
-        if line.startswith("### ") and line[4:].strip().split(":")[0] in {"expect", "cites", "report", "merge"}:
+        if line.startswith("### ") and line[4:].strip().split(":")[0] in {"expect", "cites", "report", "merge", "supplied"}:
             section = line[4:].strip()
             current.sections.setdefault(section, [])
             continue

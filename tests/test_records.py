@@ -72,6 +72,11 @@ def test_record_publishes_as_expected(path: Path) -> None:
     if "tables" in want:
         assert [{"caption": t.caption, "rows": len(t.rows)} for t in doc.tables()] == want["tables"]
         assert [t.number for t in doc.tables()] == list(range(1, len(want["tables"]) + 1))
+    if "references" in want:
+        assert [r.supplied for r in doc.references if r.cited] == want["references"]
+    if "dropped_citations" in want:
+        dropped = sorted({int(m.excerpt.strip("[]")) for m in doc.report if m.rule == "dropped-citation"})
+        assert dropped == want["dropped_citations"]
     if "truncated" in want:
         # a cut in a chapter copy that was dropped (duplicate, off-outline) is not in the article
         dropped = [(m.line or 0, m.end_line or 0) for m in doc.report if m.rule in ("duplicate-chapter", "off-outline")]

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from publisher.assemble.inlines import MD, inlines_from_tokens, parse_inlines
+from publisher.assemble.inlines import MD, InlineParser
 from publisher.markdown.lexer import CAPTION_LINE_RE, fenced, is_table_row
+from publisher.markdown.notation import Supplied
 from publisher.markdown.pipe_tables import PipeTable, parse_table
 from publisher.model import Block, Cell, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong, Table, Text
 from publisher.source import SourceLine
 
 
 # --------------------------------------------------------------------------- blocks
-def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
-    """The body lines of one section -> blocks, in order."""
+def parse_blocks(lines: list[SourceLine], supplied: Supplied = None) -> tuple[list[Block], list[Message]]:
+    """The body lines of one section -> blocks, in order. `supplied`: the numbers of the
+    supplied reference list, which decide ambiguous citation notations."""
     blocks: list[Block] = []
-    messages: list[Message] = []
+    inline = InlineParser(supplied)
+    messages = inline.messages
     in_fence = fenced(lines)
     i = 0
     chunk: list[SourceLine] = []
@@ -32,25 +35,25 @@ def parse_blocks(lines: list[SourceLine]) -> tuple[list[Block], list[Message]]:
             i += 1
             continue
         if is_table_row(lines[i].text) and _table_starts(lines, i, in_fence):
-            blocks.extend(_markdown_blocks(chunk, messages))
+            blocks.extend(_markdown_blocks(chunk, inline))
             chunk = []
             j = i
             while j < len(lines) and is_table_row(lines[j].text) and not in_fence[j]:
                 j += 1
             table, msgs = parse_table(lines[i:j])
-            blocks.append(table_block(table))
+            blocks.append(table_block(table, inline))
             messages.extend(msgs)
             i = j
             continue
         if CAPTION_LINE_RE.match(lines[i].text.strip()):
             # a caption is always a paragraph of its own, even with no blank line around it
-            blocks.extend(_markdown_blocks(chunk, messages))
-            blocks.extend(_markdown_blocks([lines[i]], messages))
+            blocks.extend(_markdown_blocks(chunk, inline))
+            blocks.extend(_markdown_blocks([lines[i]], inline))
             chunk = []
         else:
             chunk.append(lines[i])
         i += 1
-    blocks.extend(_markdown_blocks(chunk, messages))
+    blocks.extend(_markdown_blocks(chunk, inline))
     return blocks, messages
 
 
@@ -59,16 +62,18 @@ def _table_starts(lines: list[SourceLine], i: int, in_fence: list[bool]) -> bool
     return i + 1 < len(lines) and is_table_row(lines[i + 1].text) and not in_fence[i + 1]
 
 
-def table_block(table: PipeTable) -> Table:
+def table_block(table: PipeTable, inline: InlineParser | None = None) -> Table:
     """Number and caption are set later, by the tables stage."""
-    return Table(None, "", [_cell(c) for c in table.header], [[_cell(c) for c in r] for r in table.rows], table.line)
+    parser = inline or InlineParser()
+    return Table(None, "", [_cell(c, parser, table.line) for c in table.header],
+                 [[_cell(c, parser, table.line) for c in r] for r in table.rows], table.line)
 
 
-def _cell(text: str) -> Cell:
-    return (parse_inlines(text) or [Text(text)]) if text else []
+def _cell(text: str, inline: InlineParser, line: int | None) -> Cell:
+    return (inline.parse(text, line) or [Text(text)]) if text else []
 
 
-def _markdown_blocks(lines: list[SourceLine], messages: list[Message] | None = None) -> list[Block]:
+def _markdown_blocks(lines: list[SourceLine], inline: InlineParser) -> list[Block]:
     if not any(ln.text.strip() for ln in lines):
         return []
     # blank lines keep markdown's paragraph boundaries; line numbers map tokens back
@@ -76,23 +81,22 @@ def _markdown_blocks(lines: list[SourceLine], messages: list[Message] | None = N
     numbers = [ln.no for ln in lines]
     tokens = MD.parse(text)
     if any(tok.level >= MD.options["maxNesting"] - 2 for tok in tokens):
-        return _flattened(lines, messages)
-    blocks, _ = _block_tokens(tokens, 0, numbers, None, messages if messages is not None else [])
+        return _flattened(lines, inline)
+    blocks, _ = _block_tokens(tokens, 0, numbers, None, inline)
     return blocks
 
 
-def _flattened(lines: list[SourceLine], messages: list[Message] | None) -> list[Block]:
+def _flattened(lines: list[SourceLine], inline: InlineParser) -> list[Block]:
     """Lists or quotes nested deeper than markdown-it goes: past its nesting limit it drops
     the rest of the block silently, so every line becomes a paragraph of its own instead."""
     blocks: list[Block] = []
     for ln in lines:
         text = ln.text.strip()
         if text:
-            blocks.append(Paragraph(parse_inlines(text) or [Text(text)], ln.no))
-    if messages is not None:
-        kept = [ln for ln in lines if ln.text.strip()]
-        messages.append(Message("deep-nesting", "warning", kept[0].no, kept[-1].no, kept[0].text.strip()[:80],
-                                "lists or quotes nested too deeply; flattened into paragraphs"))
+            blocks.append(Paragraph(inline.parse(text, ln.no) or [Text(text)], ln.no))
+    kept = [ln for ln in lines if ln.text.strip()]
+    inline.messages.append(Message("deep-nesting", "warning", kept[0].no, kept[-1].no, kept[0].text.strip()[:80],
+                                   "lists or quotes nested too deeply; flattened into paragraphs"))
     return blocks
 
 
@@ -101,7 +105,7 @@ def _line(tok: Token, numbers: list[int]) -> int | None:
 
 
 def _block_tokens(
-    tokens: list[Token], i: int, numbers: list[int], closing: str | None, messages: list[Message]
+    tokens: list[Token], i: int, numbers: list[int], closing: str | None, inline: InlineParser
 ) -> tuple[list[Block], int]:
     blocks: list[Block] = []
     while i < len(tokens):
@@ -109,14 +113,15 @@ def _block_tokens(
         if closing is not None and tok.type == closing:
             return blocks, i + 1
         if tok.type in ("paragraph_open", "heading_open"):
-            inline = tokens[i + 1]
-            inlines = inlines_from_tokens(inline.children or [])
+            source = tokens[i + 1]
+            inlines = inline.from_tokens(source.children or [], _line(tok, numbers), bool(source.meta.get("links_off")))
             if tok.type == "heading_open" and inlines:
                 # top-level headings were taken out by assembly: this one sits in a list or quote
                 inlines = [Strong(inlines)]
                 line = _line(tok, numbers)
-                messages.append(Message("nested-heading", "info", line, line, inline.content[:80],
-                                        "heading inside a list or quote published as bold text"))
+                inline.messages.append(Message("nested-heading", "info", line, line,
+                                               source.meta.get("source", source.content)[:80],
+                                               "heading inside a list or quote published as bold text"))
             if inlines:
                 blocks.append(Paragraph(inlines, _line(tok, numbers)))
             i += 3
@@ -126,12 +131,12 @@ def _block_tokens(
             j = i + 1
             close = tok.type.replace("_open", "_close")
             while tokens[j].type != close:
-                item, j = _block_tokens(tokens, j + 1, numbers, "list_item_close", messages)
+                item, j = _block_tokens(tokens, j + 1, numbers, "list_item_close", inline)
                 items.append(item)
             blocks.append(ListBlock(tok.type.startswith("ordered"), items, start, _line(tok, numbers)))
             i = j + 1
         elif tok.type == "blockquote_open":
-            inner, i = _block_tokens(tokens, i + 1, numbers, "blockquote_close", messages)
+            inner, i = _block_tokens(tokens, i + 1, numbers, "blockquote_close", inline)
             blocks.append(Quote(inner, _line(tok, numbers)))
         elif tok.type in ("fence", "code_block"):
             blocks.append(CodeBlock(tok.content.rstrip("\n"), (tok.info or "").strip().split(" ")[0], _line(tok, numbers)))

@@ -24,6 +24,7 @@ from publisher.assemble.outline import (
 from publisher.assemble.placing import by_number, by_number_and_place
 from publisher.assemble.substance import has_real_content, what_it_holds
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
+from publisher.markdown.notation import Supplied
 from publisher.model import (
     Block,
     Document,
@@ -65,8 +66,10 @@ class Front:
     keywords: list[str] = field(default_factory=list)
 
 
-def assemble(record: Record, generations: list[list[SourceLine]], outline: Outline, draft: bool = False) -> Result[Document]:
-    """The document in outline order, without tables numbered or citations renumbered yet."""
+def assemble(record: Record, generations: list[list[SourceLine]], outline: Outline, draft: bool = False,
+             supplied: Supplied = None) -> Result[Document]:
+    """The document in outline order, without tables numbered or citations renumbered yet.
+    `supplied`: the numbers of the supplied reference list (evidence for citations)."""
     messages: list[Message] = []
     front = Front()
     candidates: list[Candidate] = []
@@ -81,7 +84,7 @@ def assemble(record: Record, generations: list[list[SourceLine]], outline: Outli
         metadata=Metadata(record.uuid, record.received, record.topic, PurePath(record.source).name),
         keywords=front.keywords or outline.keywords,
     )
-    doc.abstract, msgs = parse_blocks(front.abstract)
+    doc.abstract, msgs = parse_blocks(front.abstract, supplied)
     messages.extend(msgs)
     if outline.chapters:
         chosen = _choose(candidates, outline, messages, draft, language)
@@ -95,7 +98,7 @@ def assemble(record: Record, generations: list[list[SourceLine]], outline: Outli
             if draft:
                 chosen.append(Candidate(cand.title, cand.level, cand.line, []))
     for cand in chosen:
-        doc.sections.append(_build_section(cand, messages))
+        doc.sections.append(_build_section(cand, messages, supplied))
     _renumber(doc.sections, "")
     return Result(doc, messages)
 
@@ -330,7 +333,7 @@ def _completeness(cand: Candidate, entry: object) -> tuple[int, int]:
 
 
 # --------------------------------------------------------------------------- sections
-def _build_section(cand: Candidate, messages: list[Message]) -> Section:
+def _build_section(cand: Candidate, messages: list[Message], supplied: Supplied = None) -> Section:
     root = Section("", _clean_title(cand.title or "", cand.line, messages), 1, line=cand.line)
     if not cand.body and cand.title:
         root.blocks = [Paragraph([Emph([Text("（本章未生成）" if IDEOGRAPH_RE.search(cand.title) else "(chapter not written)")])])]
@@ -339,7 +342,7 @@ def _build_section(cand: Candidate, messages: list[Message]) -> Section:
     body: list[SourceLine] = []
 
     def flush() -> None:
-        blocks, msgs = parse_blocks(body)
+        blocks, msgs = parse_blocks(body, supplied)
         stack[-1][1].blocks.extend(blocks)
         messages.extend(msgs)
         body.clear()

@@ -9,7 +9,7 @@ import copy
 from collections.abc import Iterator
 
 from publisher.cite.references import SuppliedEntry
-from publisher.markdown.notation import normalise_cites
+from publisher.markdown.citation_groups import normalise_cites
 from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, iter_blocks
 from publisher.result import Result
 

@@ -1,8 +1,16 @@
 """The supplied reference list: parsed, cleaned, and de-duplicated (never invented).
 
+An entry starts at a label in any numbering style the citation grammar knows
+(`publisher.markdown.notation.entry_label`): `[1]`, `［1］`, `【1】`, `〔1〕`, `[^1]:`, `(1)`,
+`（1）`, `1.`, `1、`, `1)`, with half- or full-width digits; a line without a label continues
+the entry above. A bare label (`1.`, `1)`) must carry the next number of the list: a wrapped
+line that starts with `2019. Nature` continues its entry.
+
 Cleaning: markdown emphasis goes, file-name tails (`.pdf.md`, `.pdf(7).md`) go, a publish
-stamp `（发布时间：2024-12-31 09:42:53）` becomes the entry's date. Two entries that are the
-same source after cleaning share one key, so their citations get one number.
+stamp `（发布时间：2024-12-31 09:42:53）` becomes the entry's date; full-width digits in a date
+are read as digits. Two entries that are the same source share one key, so their citations
+get one number: the same title after `publisher.text.fold` (NFKC, case, spacing and
+punctuation folded away) and the same year.
 """
 
 from __future__ import annotations
@@ -10,11 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from publisher.markdown.notation import entry_label
 from publisher.model import Message
 from publisher.result import Result
 from publisher.source import SourceLine
+from publisher.text import fold, fold_width
 
-_ENTRY_RE = re.compile(r"^\s*(?:[-*]\s*)?[\[［【]\s*(\d{1,4})\s*[\]］】]\s*(.*)$|^\s*(\d{1,4})[.、)]\s+(.*)$")
+_BARE_LABEL_STEP = 20  # a bare label (`7.`) is an entry only this far past the last number
 _EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
 # (?<!\s)\s*+: a match starts where a run of spaces starts, never inside it (linear search)
 _FILE_TAIL_RE = re.compile(
@@ -26,7 +36,6 @@ _STAMP_RE = re.compile(
     re.I,
 )
 _YEAR_TAIL_RE = re.compile(r"[.。]\s*(?P<year>(19|20)\d{2})\s*[.。]?\s*$")
-_KEY_DROP_RE = re.compile(r"[\s\W_]+")
 
 
 @dataclass
@@ -47,7 +56,7 @@ class SuppliedEntry:
     @property
     def key(self) -> str:
         """Same key, same source: the cleaned title and date, without punctuation or case."""
-        return _KEY_DROP_RE.sub("", self.title).lower() + "|" + (self.date or "")[:4]
+        return fold(self.title, punctuation=True) + "|" + (self.date or "")[:4]
 
 
 def parse_supplied(lines: list[SourceLine]) -> Result[dict[int, SuppliedEntry]]:
@@ -70,12 +79,15 @@ def parse_supplied(lines: list[SourceLine]) -> Result[dict[int, SuppliedEntry]]:
             return
         entries[number] = clean_entry(number, raw, line)
 
+    last = 0
     for ln in lines:
-        m = _ENTRY_RE.match(ln.text)
-        if m:
+        label = entry_label(ln.text)
+        if label is not None and not label[1] and not (current is None or last < label[0] <= last + _BARE_LABEL_STEP):
+            label = None  # `2019. Nature …`: a wrapped line, not the next entry
+        if label is not None:
             finish()
-            number = int(m.group(1) or m.group(3))
-            current = (number, [m.group(2) if m.group(1) else m.group(4)], ln.no)
+            last = label[0]
+            current = (label[0], [label[2]], ln.no)
         elif current is not None and ln.text.strip():
             current[1].append(ln.text)
         elif ln.text.strip():
@@ -93,15 +105,16 @@ def clean_entry(number: int, raw: str, line: int = 0) -> SuppliedEntry:
             break
         text = stripped
     date: str | None = None
-    stamp = _STAMP_RE.search(text)
+    stamp = _STAMP_RE.search(fold_width(text))  # folding keeps positions: the match cuts `text`
     if stamp:
         date = _iso_date(stamp.group("date"))
         text = (text[: stamp.start()] + text[stamp.end() :]).strip()
-    year = _YEAR_TAIL_RE.search(text)
+    year = _YEAR_TAIL_RE.search(fold_width(text))
     if year and (date is None or date.startswith(year.group("year"))):
         text = text[: year.start()].strip()
         date = date or year.group("year")
-    text = _FILE_TAIL_RE.sub("", text).strip()
+    tail = _FILE_TAIL_RE.search(fold_width(text))
+    text = text[: tail.start()].strip() if tail else text
     text = text.rstrip(".。 ").strip()
     return SuppliedEntry(number, raw.strip(), text or raw.strip(), date, line)
 

@@ -88,7 +88,7 @@ def is_placeholder(table: Table) -> bool:
     if all(_PLACEHOLDER_CELL_RE.match(c) for c in cells):
         return True
     numbers = [c for c in cells if c]
-    if numbers and all(c.isdigit() for c in numbers):
+    if numbers and all(c.isdecimal() for c in numbers):  # isdigit() takes `²`, which int() refuses
         seq = [int(c) for c in numbers]
         if seq == list(range(seq[0], seq[0] + len(seq))):
             return True

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from publisher.assemble.inlines import parse_inlines
 from publisher.markdown.notation import split_citations
-from publisher.model import Cite, Inline, Text, format_cite_numbers
+from publisher.model import Cite, Code, Inline, Text, format_cite_numbers
 from tests.casefile import Case, cases_in
 
 CASES = cases_in("citations", "notations.txt")
@@ -24,17 +26,53 @@ def cite_groups(inlines: list[Inline]) -> list[list[int]]:
     return out
 
 
+def supplied_numbers(case: Case) -> frozenset[int] | None:
+    """The `### supplied` section: `1-12`, `1-9, 1203`; None when the case has none."""
+    spec = case.text("supplied").strip()
+    if not spec:
+        return None
+    numbers: set[int] = set()
+    for part in spec.split(","):
+        a, _, b = part.strip().partition("-")
+        numbers.update(range(int(a), int(b or a) + 1))
+    return frozenset(numbers)
+
+
 def test_there_are_many_cases() -> None:
-    assert len(CASES) >= 30
+    assert len(CASES) >= 150
+    assert sum(c.name.startswith("NEGATIVE") for c in CASES) >= 60
 
 
 @pytest.mark.parametrize("case", CASES, ids=[str(c) for c in CASES])
 def test_notation_case(case: Case) -> None:
     want_lines = [ln.strip() for ln in case.sections["cites"] if ln.strip()]
     want = [] if want_lines == ["NONE"] else [[int(n) for n in ln.split()] for ln in want_lines]
-    got = [sorted(set(g)) for g in cite_groups(parse_inlines(case.text("input").strip()))]
+    got = [sorted(set(g)) for g in cite_groups(parse_inlines(case.text("input").strip(), supplied_numbers(case)))]
     want = [sorted(set(g)) for g in want]
     assert got == want
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name.startswith("NEGATIVE")],
+                         ids=[str(c) for c in CASES if c.name.startswith("NEGATIVE")])
+def test_near_misses_keep_their_text(case: Case) -> None:
+    """A near-miss comes out as the author wrote it (inline code and emphasis aside)."""
+    text = case.text("input").strip()
+    inlines = parse_inlines(text, supplied_numbers(case))
+    plain = "".join(_plain(i) for i in inlines)
+    assert plain.replace(" ", "") == _unmarked(text).replace(" ", "")
+
+
+def _plain(item: Inline) -> str:
+    if isinstance(item, Text | Code):
+        return item.text
+    return "".join(_plain(i) for i in getattr(item, "inlines", []))
+
+
+def _unmarked(text: str) -> str:
+    """The text a reader sees: markdown markers and HTML superscripts rendered."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", re.sub(r"^#+\s*|`|\*\*", "", text))
+    return text.replace("m<sup>2</sup>", "m²").replace("10<sup>6</sup>", "10⁶").replace("m^2^", "m²") \
+        .replace("10^3^", "10³")
 
 
 @pytest.mark.parametrize(

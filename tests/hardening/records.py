@@ -86,7 +86,17 @@ DEBRIS: list[str] = [
     "\x00",
     "\ufeff",
     "\r",
+    # citation notations of every family, and their near-misses
+    "［1］〔2,4〕【3】〖5〗［１２］",
+    "标尺¹。¹⁴C m² 10⁻³ ⁽³⁾ ⁴⁻⁶ ¹˒² Ca²⁺ δ¹³C",
+    "grading<sup>5</sup> SOH<sup>2,3</sup> m<sup>2</sup> <sup>[4]</sup> <sup><a href=\"#r\">6</a></sup> <sup>",
+    "(Ref. 7) (Refs. 2–4) (refs 1 and 8) （文献3、5） 据文献5报道 Ref. 9.",
+    "weakest^1^ AMR ^2^ m^2^ 10^3^ ^[3] [^1024] [1203] [99999] [0] [2021]",
+    "T ∈ [3, 8] s, cell [3, 4], x[2][3], a=[1,2], [3, 8), [3至5] [2〜4]",
 ]
+# Runs that are cheap to write and costly to parse (brackets, emphasis, backticks, nesting).
+HOSTILE_UNITS = ["[", "]", "[^", "![", "[a", "[1", "](", "*", "**", "_", "__", "**a", "*a", "_a", "`", "``a", "a`",
+                 "\\", "<", "<sup>", "^", "【", "［", "¹", "⁽", "(Ref. "]
 
 
 @cache
@@ -200,7 +210,22 @@ def _lone_surrogate(draw: st.DrawFn, lines: list[str]) -> list[str]:
     return out
 
 
+def _hostile_run(draw: st.DrawFn, lines: list[str]) -> list[str]:
+    """A long run of one hostile unit inside a line, or a deep emphasis nest around a word."""
+    if not lines:
+        return lines
+    i = draw(st.integers(0, len(lines) - 1))
+    n = draw(st.integers(1, 1500))
+    run = draw(st.sampled_from([draw(st.sampled_from(HOSTILE_UNITS)) * n, "*" * n + "x" + "*" * n,
+                                "_" * n + "x" + "_" * n, "**" * n + "x" + "**" * n, "[" * n + "x" + "](u)" * n]))
+    cut = draw(st.integers(0, len(lines[i])))
+    out = list(lines)
+    out[i] = lines[i][:cut] + run + lines[i][cut:]
+    return out
+
+
 MUTATIONS: list[Callable[[st.DrawFn, list[str]], list[str]]] = [
+    _hostile_run,
     _delete,
     _duplicate,
     _shuffle_blocks,

@@ -62,7 +62,13 @@ CASES: dict[str, tuple[object, int]] = {
 }
 # one line of about a megabyte at 2n, made of each regex-hostile unit
 LONG_LINE_UNITS = ["字", "[", "[^", "【", "表", "|", "*", "```", "<think>", "</think>", " ", "[1", "#", "_a ",
-                   "**a", "`a", "。", "a. ", "e.g. ", "句子。[1]", "啊啊啊啊啊啊x", "a<think>x</think>b"]
+                   "**a", "`a", "。", "a. ", "e.g. ", "句子。[1]", "啊啊啊啊啊啊x", "a<think>x</think>b",
+                   # bracket, emphasis and backtick runs (issue 12 item 2) and every citation notation
+                   "![", "[a", "](", "[x](", "![a](", "[[1]", "x[1]", "\\[", "*a*", "***a", "a`", "``a", "_a",
+                   "a_b_", "1*", "［1］", "〔2,4〕", "¹", "标尺¹", "⁽³⁾", "<sup>1</sup>", "^1^", "(Ref. 1) ",
+                   "文献1", "m²", "T ∈ [3, 8] s "]
+# the same units mixed at random: no repetition rule removes the run before inline parsing
+HOSTILE_MIX = ["*", "**", "_", "[", "]", "`", "![", "](", "<", "^", "\\", "¹", "［", "(Ref. "]
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -82,6 +88,61 @@ def test_one_megabyte_line_costs_linear_time(unit):
     per_unit = len(unit.encode("utf-8"))
     n = calibrated(make, 16 * 1024 // per_unit, 512 * 1024 // per_unit)
     assert_linear(make, n, f"{unit!r} line", repeat=1, floor=0.02)
+
+
+def _mixed(n: int, units: list[str]) -> str:
+    """n units of `units` and letters in a fixed pseudo-random order."""
+    state, out = 12345, []
+    for _ in range(n):
+        state = (state * 1103515245 + 12345) % 2**31
+        out.append(units[state % len(units)] + "abcdefghij一二三四五六"[state % 16])
+    return "".join(out)
+
+
+def test_mixed_hostile_line_costs_linear_time():
+    def make(k: int) -> Callable[[], None]:
+        return builder(record(_mixed(k, HOSTILE_MIX) + "\n"))
+
+    assert_linear(make, calibrated(make, 4_000, 200_000), "mixed hostile line", repeat=1, floor=0.02)
+
+
+@pytest.mark.parametrize("mark", ["*", "**", "_", "["])
+def test_deep_nesting_of_one_mark_costs_linear_time(mark):
+    """`'*' * n + 'x' + '*' * n` nests n/2 levels of emphasis (issue 12 item 4)."""
+    def make(k: int) -> Callable[[], None]:
+        close = "](http://a.example)" if mark == "[" else mark
+        return builder(record(mark * k + "x" + close * k + "\n"))
+
+    assert_linear(make, calibrated(make, 1_000, 100_000), f"{mark!r} nest", repeat=1, floor=0.02)
+
+
+# bracket runs cost about as much as prose in inline parsing: each `[` that cannot open a link
+# is hidden from markdown-it's link scan (publisher/markdown/brackets.py). Before that, a
+# megabyte of `[` cost 30 to 50 times a megabyte of prose.
+BRACKET_UNITS = ["[", "[^", "![", "[a", "[x](", "![a](", "[[1]", "](", "【[", "[" * 20 + "x"]
+MAX_BRACKET_COST = 10  # times the cost of the same number of bytes of prose
+
+
+@pytest.mark.parametrize("unit", BRACKET_UNITS)
+def test_bracket_runs_cost_about_what_prose_costs(unit):
+    """A ratio of CPU times on this machine, not a wall-clock limit."""
+    from publisher.assemble.blocks import parse_blocks
+    from publisher.source import SourceLine
+    from tests.hardening.cost import cpu_time
+
+    size = 120_000
+    prose = "深度学习方法在图像识别中取得了显著进展[3]，但其可解释性仍然不足；"
+
+    def work(text: str) -> Callable[[], object]:
+        lines = [SourceLine(1, text)]
+        return lambda: parse_blocks(lines, frozenset(range(1, 50)))
+
+    def sized(u: str) -> str:
+        return u * (size // len(u.encode("utf-8")))
+
+    work(sized(unit)[:1000])()  # warm up
+    ratio = min(cpu_time(work(sized(unit))) / max(cpu_time(work(sized(prose))), 1e-4) for _ in range(2))
+    assert ratio < MAX_BRACKET_COST, f"{unit!r}: {ratio:.1f} times the cost of prose"
 
 
 def test_a_megabyte_of_prose_on_one_line_publishes():

@@ -14,12 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from publisher import cli
+from publisher.assemble.inlines import MAX_DEPTH
 from publisher.errors import PublishError
-from publisher.model import Cite, Document, iter_blocks
+from publisher.model import Cite, Document, inline_text, iter_blocks
 from publisher.pipeline import build_document
-from publisher.render import RenderOptions, json_writer
+from publisher.render import RenderOptions, json_writer, render
 from tests.hardening.profile import examples
 from tests.hardening.records import (
+    HOSTILE_UNITS,
     ROOT,
     all_records,
     mutated_bytes,
@@ -74,6 +76,9 @@ def check_model(doc: Document) -> None:
     for s in doc.walk_sections():
         assert s.number.count(".") == s.level - 1
     assert doc.language in ("zh", "en")
+    for blocks in doc.block_lists():  # no later stage may recurse as deep as the input nests
+        for b in iter_blocks(blocks):
+            assert _depth(getattr(b, "inlines", [])) <= MAX_DEPTH
 
 
 @pytest.mark.parametrize("path", all_records(), ids=lambda p: p.name)
@@ -188,3 +193,41 @@ def test_cli_on_mutated_records_publishes_or_says_one_line(tmp_path_factory, dat
         assert not (folder / "out").exists() or not any((folder / "out").iterdir())
     else:
         assert status == 0 and (folder / "out" / "mutated.json").exists(), lines
+
+
+# --------------------------------------------------------------------------- hostile inline runs
+INLINE_HEAD = "大纲:\n# T\n## 1 引言\n内容:\n## 1 引言\n"
+INLINE_TAIL = "\n# 参考文献:\n[1] A. 2024.\n[2] B. 2023.\n对话结束\n"
+
+
+@examples(150)
+@given(st.lists(st.tuples(st.sampled_from(HOSTILE_UNITS), st.integers(1, 400)), min_size=1, max_size=6),
+       st.sampled_from(["", "正文", "text [1] ", "**x**"]))
+def test_hostile_inline_runs_never_crash(runs, filler):
+    """Runs of brackets, emphasis marks, backticks and notation pieces, mixed on one line."""
+    line = filler.join(unit * n for unit, n in runs)
+    build_or_refuse(INLINE_HEAD + line + "\n" + INLINE_TAIL)
+
+
+@pytest.mark.parametrize(("line", "nested"), [
+    ("*" * 700 + "深层强调文本x" + "*" * 700, True),
+    ("**" * 400 + "deep emphasis x" + "**" * 400, True),
+    ("[" * 300 + "深层强调文本x" + "](http://a.example)" * 300, False),
+    ("_" * 700 + "深层强调文本x" + "_" * 700, True),
+])
+def test_deep_emphasis_publishes_flattened_with_a_warning(line, nested):
+    """Issue 12 item 4: `'*' * 700 + 'x' + '*' * 700` made inline_text recurse past Python's
+    limit (exit 1, a 500 in the service). The nesting is flattened below MAX_DEPTH, the text
+    kept, a warning given, and no writer recurses on the input's depth."""
+    doc = build_or_refuse(INLINE_HEAD + line + "\n" + INLINE_TAIL)
+    assert doc is not None
+    inlines = doc.sections[0].blocks[0].inlines  # type: ignore[union-attr]
+    assert "深层强调文本x" in inline_text(inlines) or "deep emphasis x" in inline_text(inlines)
+    assert _depth(inlines) <= MAX_DEPTH
+    assert any(m.rule == "deep-nesting" and m.severity == "warning" for m in doc.report) == nested
+    for fmt in ("json", "md", "html", "jats"):
+        assert render(doc, fmt).value
+
+
+def _depth(inlines: list) -> int:
+    return max((1 + _depth(i.inlines) for i in inlines if hasattr(i, "inlines")), default=0)
