@@ -31,7 +31,7 @@ STDIN = "-"
 STDOUT = "-"
 # A format written beside another's file under the record's own name, because that file
 # names it (markdown with pandoc citations names its CSL bibliography `<stem>.csl.json`).
-COMPANIONS = {"csl": "md"}
+COMPANIONS = {"csljson": "md"}
 
 
 @dataclass(frozen=True)

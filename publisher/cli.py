@@ -35,6 +35,7 @@ EXAMPLES = """examples:
   publish record.txt --report                  (the report alone; nothing written)
   cat record.txt | publish - --to json -o -
   publish record.txt --to html --fragment --strict
+  publish record.txt --to docx --review
 
 the web service (upload page and CMS API): publish serve --help
 
@@ -85,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a copy of the templates/ folder (reference.docx, html/, pdf/) to restyle every output")
     p.add_argument("--report-in-html", action="store_true",
                    help="html: end the standalone page with the processing report")
+    p.add_argument("--review", action="store_true",
+                   help="docx: the review draft, every change as a tracked deletion or a comment to accept or reject")
+    p.add_argument("--csl", metavar="STYLE",
+                   help="format the reference list with a CSL style: a .csl file, or vancouver / gb7714 (shipped)")
     p.add_argument("--pandoc-citations", action="store_true",
                    help="md: pandoc citations [@ref-N], with the csl bibliography written beside it")
     p.add_argument("--max-size", type=_megabytes, default=DEFAULT_MAX_MB, metavar="MB",
@@ -146,14 +151,19 @@ def _run(args: argparse.Namespace) -> int:
     render = RenderOptions(toc=args.toc, fragment=args.fragment, draft=args.draft,
                            font_dirs=tuple(Path(d).expanduser() for d in args.font_dir),
                            templates=Path(args.templates) if args.templates else None,
-                           report_in_html=args.report_in_html, pandoc_citations=args.pandoc_citations)
+                           report_in_html=args.report_in_html, pandoc_citations=args.pandoc_citations,
+                           review=args.review, csl=Path(args.csl) if args.csl else None)
     try:
         if args.files.count("-") > 1:
             raise UsageError("standard input can be read only once", "-")
         refuse_output_onto_input(args.files, args.output)
         formats = _formats(args)
-        if args.pandoc_citations and "md" in formats and "csl" not in formats:
-            formats.append("csl")  # the bibliography the markdown names
+        if args.pandoc_citations and "md" in formats and "csljson" not in formats:
+            formats.append("csljson")  # the bibliography the markdown names
+        if args.csl:
+            from publisher.render.citeproc import style_path
+
+            style_path(args.csl)  # a style that does not exist is a usage error, before any work
         _check_options(build, render)
         jobs = plan_jobs(args.files, formats, args.output, build, render,
                          lambda: read_stream(sys.stdin.buffer, "<stdin>", build.max_bytes))

@@ -29,8 +29,12 @@ FORMATS: dict[str, Format] = {
         Format("pdf", "pdf", ".pdf", "application/pdf", "print-ready A4"),
         Format("jats", "jats", ".xml", "application/xml; charset=utf-8", "JATS XML"),
         Format("sphinx", "sphinx", "", "application/zip", "a Sphinx project folder"),
-        Format("csl", "csl_json", ".csl.json", "application/vnd.citationstyles.csl+json",
-               "the cited references as CSL JSON (for pandoc --citeproc)"),
+        Format("csljson", "csl_json", ".csl.json", "application/vnd.citationstyles.csl+json",
+               "the published references as CSL JSON (citeproc, Zotero)"),
+        Format("ris", "ris", ".ris", "application/x-research-info-systems",
+               "the published references as RIS (EndNote, Zotero, Mendeley)"),
+        Format("bib", "bibtex", ".bib", "application/x-bibtex; charset=utf-8",
+               "the published references as BibTeX (BibLaTeX, JabRef)"),
     )
 }
 ALL_FORMATS = list(FORMATS)

@@ -10,23 +10,14 @@ once (`ModelError`); loading checks everything. Bump SCHEMA_VERSION on any chang
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, ClassVar, Literal
 
-from publisher.errors import ModelError
+from publisher.model_checks import Rule, check_fields, check_value, field_types, rules_of
 
-SCHEMA_VERSION = "1.1"
+__all__ = ["Rule", "check_fields", "check_value", "field_types", "rules_of"]  # the checks, re-exported
 
-
-@dataclass(frozen=True)
-class Rule:
-    """What a field's type alone cannot say, for the schema and for validation."""
-
-    minimum: int | None = None
-    min_items: int | None = None
-    pattern: str | None = None
-    description: str | None = None
+SCHEMA_VERSION = "1.2"
 
 
 Severity = Literal["info", "warning", "error"]
@@ -156,6 +147,54 @@ class Section:
         return "sec-" + self.number.replace(".", "-")
 
 
+# A field that a CSL JSON item names otherwise (`container-title`), or leaves out when empty.
+def csl_field(json: str | None = None, default: Any = None) -> Any:
+    meta = {"json": json, "optional": True} if json else {"optional": True}
+    return field(default_factory=list, metadata=meta) if default == [] else field(default=default, metadata=meta)
+
+
+@dataclass
+class CslName:
+    """A CSL name: family and given as the entry writes them, or one literal (an institution)."""
+
+    family: str | None = csl_field()
+    given: str | None = csl_field()
+    literal: str | None = csl_field()
+
+
+@dataclass
+class CslDate:
+    date_parts: Annotated[list[list[int]], Rule(min_items=1)] = field(metadata={"json": "date-parts"})
+
+
+CslType = Literal["document", "article-journal", "book", "chapter", "paper-conference", "report", "thesis",
+                  "webpage", "article-newspaper", "standard", "patent", "dataset"]
+
+
+@dataclass
+class CslItem:
+    """One reference as a CSL JSON item (citeproc, Zotero): only what the supplied entry holds,
+    parsed from it (publisher/cite/fields.py), never invented."""
+
+    id: str
+    type: CslType
+    title: str
+    issued: CslDate | None = csl_field()
+    author: list[CslName] = csl_field(default=[])
+    container_title: str | None = csl_field("container-title")
+    publisher: str | None = csl_field()
+    publisher_place: str | None = csl_field("publisher-place")
+    volume: str | None = csl_field()
+    issue: str | None = csl_field()
+    page: str | None = csl_field()
+    URL: str | None = csl_field()  # noqa: N815 (CSL's own spelling)
+    DOI: str | None = csl_field()  # noqa: N815
+    language: str | None = csl_field()  # "zh-CN" for an entry in Chinese, else "en-US"
+
+    def __post_init__(self) -> None:
+        check_fields(self)
+
+
 @dataclass
 class Reference:
     number: Positive
@@ -165,6 +204,7 @@ class Reference:
     supplied: Annotated[list[Positive], Rule(min_items=1)]  # the supplied-list numbers this entry came from
     cited: bool = True
     raw: str = ""  # the supplied entry as it arrived (first of `supplied`)
+    csl: Annotated[CslItem | None, Rule(description="the entry as a CSL JSON item (null in documents before 1.2)")] = None
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -185,6 +225,12 @@ class Message:
     message: str
     removed: Annotated[str | None, Rule(description="the whole text the rule took out (the excerpt may be cut "
                                              "short); null when it removed nothing or did not say")] = None
+    kept_before: Annotated[str | None, Rule(description="for a removal inside a line that stays: the kept text just "
+                                                 "before it on that line (its last 80 characters; \"\" at the "
+                                                 "line's start); null when whole lines went")] = None
+    anchor_line: Annotated[int | None, Rule(minimum=1, description="the source line of the published chapter this "
+                                                 "line is about when that is not `line` (the copy kept of a "
+                                                 "duplicate chapter, the chapter after one never written)")] = None
 
     def __post_init__(self) -> None:
         check_fields(self)
@@ -324,92 +370,9 @@ def to_dict(obj: Any) -> Any:
         if isinstance(kind, str):
             out["type"] = kind
         for f in fields(obj):
-            out[f.name] = to_dict(getattr(obj, f.name))
+            value = getattr(obj, f.name)
+            if f.metadata.get("optional") and value in (None, []):
+                continue
+            out[f.metadata.get("json") or f.name] = to_dict(value)
         return out
     return obj
-
-
-# --------------------------------------------------------------------------- validation
-_CHECKS: dict[type, list[tuple[str, Any]]] = {}  # class -> (field, checker)
-
-
-def field_types(cls: type) -> dict[str, Any]:
-    """The type hints of a model class's fields, with their `Rule` annotations."""
-    hints = get_type_hints(cls, include_extras=True)
-    return {f.name: hints[f.name] for f in fields(cls)}
-
-
-def rules_of(hint: Any) -> tuple[Any, list[Rule]]:
-    """(the bare type, its Rules) of an annotated type hint."""
-    rules: list[Rule] = []
-    while get_origin(hint) is Annotated:
-        hint, *extra = get_args(hint)
-        rules.extend(r for r in extra if isinstance(r, Rule))
-    return hint, rules
-
-
-# A compiled check: None when the value is fine, else "<path below the value>: <what is wrong>".
-Checker = Callable[[Any], str | None]
-_COMPILED: dict[Any, Checker | None] = {}
-
-
-def check_value(value: Any, hint: Any, where: str) -> None:
-    """Enumerations, minimums and item counts of one value (not its nested nodes' fields)."""
-    checker = _checker(hint)
-    fault = checker(value) if checker is not None else None
-    if fault is not None:
-        raise ModelError(where + fault)
-
-
-def _checker(hint: Any) -> Checker | None:
-    """One compiled check per type hint (None: nothing to check), so construction stays cheap."""
-    if hint in _COMPILED:
-        return _COMPILED[hint]
-    bare, rules = rules_of(hint)
-    parts: list[Checker] = []
-    if get_origin(bare) is Literal:
-        allowed = get_args(bare)
-        names = ", ".join(repr(a) for a in allowed)
-        parts.append(lambda v: None if v in allowed else f": {v!r} is not one of {names}")
-    for rule in rules:
-        if rule.minimum is not None:
-            low = rule.minimum
-            parts.append(lambda v, low=low: f": {v} is below the minimum {low}"  # type: ignore[misc]
-                         if isinstance(v, int) and v < low else None)
-        if rule.min_items is not None:
-            count = rule.min_items
-            parts.append(lambda v, count=count: f": needs at least {count} item(s)"  # type: ignore[misc]
-                         if isinstance(v, list) and len(v) < count else None)
-    if get_origin(bare) is list:
-        item = _checker(get_args(bare)[0])
-        if item is not None:
-            parts.append(lambda v, item=item: _first_item_fault(v, item))  # type: ignore[misc]
-    checker: Checker | None = None
-    if len(parts) == 1:
-        checker = parts[0]
-    elif parts:
-        checker = lambda v: next((f for part in parts if (f := part(v)) is not None), None)  # noqa: E731
-    _COMPILED[hint] = checker
-    return checker
-
-
-def _first_item_fault(values: Any, item: Checker) -> str | None:
-    if isinstance(values, list):
-        for k, v in enumerate(values):
-            fault = item(v)
-            if fault is not None:
-                return f"[{k}]{fault}"
-    return None
-
-
-def check_fields(node: Any) -> None:
-    """Check a node's own fields on construction (only constrained fields, compiled once)."""
-    cls = type(node)
-    checks = _CHECKS.get(cls)
-    if checks is None:
-        checks = [(name, c) for name, hint in field_types(cls).items() if (c := _checker(hint)) is not None]
-        _CHECKS[cls] = checks
-    for name, check in checks:
-        fault = check(getattr(node, name))
-        if fault is not None:
-            raise ModelError(f"{cls.__name__}.{name}{fault}")

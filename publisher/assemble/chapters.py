@@ -9,7 +9,7 @@ content that matches no outline chapter is dropped; chapters never written are l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Literal
 
@@ -274,11 +274,13 @@ def _choose(
                     excerpt(title), f"content under “{title}” matches no outline chapter; dropped", _text_of(cand))
         )
     chosen: list[Candidate] = []
+    unwritten: list[int] = []  # missing-chapter messages waiting for the chapter that follows them
     for k, entry in enumerate(outline.chapters):
         written = slots.get(k, [])
         versions = [c for c in written if has_real_content(c.body)]
         if not versions:
             if not written:
+                unwritten.append(len(messages))
                 messages.append(Message("missing-chapter", "warning", entry.line, entry.line, entry.title,
                                         f"outline chapter “{entry.title}” was never written; left out"))
             for cand in written:
@@ -293,10 +295,13 @@ def _choose(
                     Message("duplicate-chapter", "warning", other.line, other.body[-1].no if other.body else other.line,
                             excerpt(other.title or ""),
                             f"chapter “{entry.title}” was written twice; kept the more complete version "
-                            f"(line {best.line})", _text_of(other))
+                            f"(line {best.line})", _text_of(other), anchor_line=best.line or None)
                 )
         best.title = entry.title if similarity(entry.title, best.title or "") < 1 else best.title
         chosen.append(best)
+        for i in unwritten:  # the review draft notes a chapter never written on the next one's heading
+            messages[i] = replace(messages[i], anchor_line=best.line or None)
+        unwritten.clear()
     _report_moves(chosen, outline, messages)
     return chosen
 

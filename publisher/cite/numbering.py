@@ -8,10 +8,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 
+from publisher.cite.fields import csl_item
 from publisher.cite.references import SuppliedEntry
 from publisher.markdown.citation_groups import normalise_cites
-from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, iter_blocks
-from publisher.result import Result
+from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, inline_text, iter_blocks
+from publisher.result import EXCERPT_CHARS, Result
 
 
 def _inline_lists(block: Block) -> Iterator[list[Inline]]:
@@ -65,7 +66,8 @@ def _renumber_list(
             entry = supplied.get(n)
             if entry is None:
                 messages.append(Message("dropped-citation", "warning", line, line, f"[{n}]",
-                                        f"citation [{n}] has no entry in the supplied reference list; removed"))
+                                        f"citation [{n}] has no entry in the supplied reference list; removed",
+                                        kept_before=inline_text(inlines[:idx])[-EXCERPT_CHARS:]))
                 continue
             finals.append(order.setdefault(entry.key, len(order) + 1))
         item.numbers = sorted(set(finals))
@@ -103,4 +105,5 @@ def _reference_list(
 def _reference(number: int, group: list[SuppliedEntry], cited: bool) -> Reference:
     first = group[0]
     return Reference(number=number, title=first.title, date=first.date, text=first.text,
-                     supplied=[e.number for e in group], cited=cited, raw=first.raw)
+                     supplied=[e.number for e in group], cited=cited, raw=first.raw,
+                     csl=csl_item(f"ref-{number}", first.title, first.date))

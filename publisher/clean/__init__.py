@@ -32,6 +32,7 @@ from publisher.clean.markup import read_markup
 from publisher.clean.reflists import strip_invented_references
 from publisher.clean.repetition import strip_repetition
 from publisher.clean.tags import split_generations
+from publisher.clean.trace import trace_removals
 from publisher.clean.truncation import cut_truncated_ending
 from publisher.errors import UsageError
 from publisher.markdown.lexer import Lines, heading
@@ -70,7 +71,7 @@ def clean_content(lines: Lines, disabled: frozenset[str] = frozenset()) -> Resul
         generations = [lines]
     else:
         generations, msgs = split_generations(lines)
-        messages.extend(msgs)
+        messages.extend(trace_removals(lines, [ln for g in generations for ln in g], msgs))
     out: list[Lines] = []
     first_only = frozenset(name for name, _ in RULES) - SECOND_LOOK
     for gen in generations:
@@ -99,8 +100,9 @@ def _run_chain(gen: Lines, disabled: frozenset[str]) -> tuple[Lines, list[Messag
     seen: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # edge rule -> the edges it left
     for name, rule in RULES:
         if name not in disabled:
-            gen, msgs = rule(gen)
-            messages.extend(msgs)
+            kept, msgs = rule(gen)
+            messages.extend(trace_removals(gen, kept, msgs))
+            gen = kept
             if name in EDGE_RULES:
                 seen[name] = _edges(gen)
     now = _edges(gen) if seen else None

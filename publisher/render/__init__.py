@@ -31,6 +31,9 @@ class RenderOptions:
     templates: Path | None = None  # a copy of templates/ to restyle every output
     report_in_html: bool = False  # html: the processing report at the end of the standalone page
     pandoc_citations: bool = False  # md: `[@ref-N]` citations and a CSL JSON bibliography
+    review: bool = False  # docx: the report as tracked deletions and comments (render/review.py)
+    margin_notes: bool = False  # html: each report line beside the block it concerns (the draft page)
+    csl: Path | None = None  # a CSL style (file, or a shipped one by name) for the reference list (citeproc.py)
 
 
 class Writer(Protocol):
@@ -42,4 +45,10 @@ def writer_for(name: str) -> Writer:
 
 
 def render(doc: Document, name: str, options: RenderOptions | None = None) -> Result[Output]:
-    return writer_for(name).render(doc, options or RenderOptions())
+    options = options or RenderOptions()
+    if options.csl is not None:
+        from publisher.render.citeproc import UNSTYLED, styled  # pandoc only when a style is asked for
+
+        if name not in UNSTYLED:
+            doc = styled(doc, options.csl, options.timeout)
+    return writer_for(name).render(doc, options)

@@ -25,6 +25,7 @@ from lxml import etree
 
 from publisher.model import Document
 from publisher.render import RenderOptions
+from publisher.render.docx_review import review_marks
 from publisher.render.docx_xml import deterministic_zip, el, field_runs, put, read_zip
 from publisher.render.notes import clean_text
 from publisher.render.pandoc_ast import LANG_TAGS
@@ -303,6 +304,7 @@ POST_STEPS: list[tuple[str, Step]] = [
     ("compatibility", compatibility),
     ("running_header", running_header),
     ("core_properties", core_properties),
+    ("review_marks", review_marks),
 ]
 
 

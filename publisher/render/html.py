@@ -5,12 +5,14 @@ record text reaches the page only through `{{ }}`, so it can never become markup
 links keep an href only when it is http(s) or mailto. Citation links get ids
 (`cite-N-k`) in reading order so that each reference can link back to its first citation.
 The processing report quotes the debris it removed, so it joins the page only on request
-(`report_in_html`); the service's draft page shows its own.
+(`report_in_html`); the service's draft page shows its own, and with `margin_notes` each
+report line also stands beside the heading or block it concerns (anchors.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -22,6 +24,7 @@ from markupsafe import Markup
 from publisher.errors import RenderError
 from publisher.model import Cite, Document, Inline, Message, Section, Table, inline_text, table_label
 from publisher.render import Output, RenderOptions
+from publisher.render.anchors import margin_places
 from publisher.render.cite_groups import attach_citations, cite_groups
 from publisher.render.columns import display_width
 from publisher.render.notes import Notes, clean_text, illegal_characters
@@ -168,6 +171,21 @@ def _line_span(msg: Message) -> str:
     return f"{msg.line}-{msg.end_line}"
 
 
+@dataclass(frozen=True)
+class MarginNote:
+    index: int  # the report line's place in the report: the draft page's list links to it
+    message: Message
+
+
+def _margin_notes(doc: Document) -> Callable[[object], list[MarginNote]]:
+    """The draft page's margin notes: the report lines about a heading or block, by object."""
+    by_object: dict[int, list[MarginNote]] = {}
+    for k, (msg, target) in enumerate(zip(doc.report, margin_places(doc), strict=True)):
+        if target is not None:
+            by_object.setdefault(id(target), []).append(MarginNote(k, msg))
+    return lambda obj: by_object.get(id(obj), [])
+
+
 def _citation_date(received: str | None) -> str | None:
     """Highwire wants YYYY/MM/DD; the record's received time is ISO 8601."""
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})", received or "")
@@ -208,6 +226,7 @@ def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
         "date": _citation_date(doc.metadata.received),
         "generator": _generator(),
         "toc_depth": TOC_DEPTH,
+        "notes_for": _margin_notes(doc) if options.margin_notes else lambda obj: [],
     }
     name = "article.html.j2" if options.fragment else "page.html.j2"
     try:

@@ -10,7 +10,7 @@ chapters as level-1 headings carrying their numbers, `{#sec-N .unnumbered}` (the
 as the HTML page); citations are superscript links `^\\[[1](#ref-1),[3](#ref-3)[\\-](#ref-4)[5](#ref-5)\\]^`
 (in table cells without the superscript); the reference list is a section of paragraphs, each
 opening with a span `[\\[1\\]]{#ref-1}`. With `pandoc_citations` the citations are pandoc's own,
-`[@ref-1; @ref-3]`, the metadata names the CSL JSON bibliography (`csl` format) written beside
+`[@ref-1; @ref-3]`, the metadata names the CSL JSON bibliography (`csljson` format) written beside
 the file, and `pandoc --citeproc` formats the list in any CSL style. Tables are pipe tables
 with their caption line (`Table: 表1 标题`) above them.
 """
@@ -246,9 +246,9 @@ def _section(s: Section, ctx: Context, language: str) -> list[str]:
 
 
 def bibliography_name(doc: Document) -> str:
-    """The CSL JSON file written beside the markdown (`csl` format): `<record stem>.csl.json`."""
+    """The CSL JSON file written beside the markdown (`csljson` format): `<record stem>.csl.json`."""
     stem = PurePath(doc.metadata.source or "references").stem or "references"
-    return stem + FORMATS["csl"].extension
+    return stem + FORMATS["csljson"].extension
 
 
 def _yaml_string(markdown: str) -> str:

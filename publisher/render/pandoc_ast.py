@@ -42,6 +42,8 @@ from publisher.model import (
     ListBlock,
     Paragraph,
     Quote,
+    Reference,
+    Section,
     Strong,
     Table,
     Text,
@@ -125,7 +127,7 @@ def meta_inlines(text: str) -> Node:
 
 
 # --------------------------------------------------------------------------- builder
-class _Builder:
+class AstBuilder:
     def __init__(self, doc: Document, options: RenderOptions, target: Target, notes: Notes):
         self.doc = doc
         self.options = options
@@ -300,28 +302,29 @@ class _Builder:
         return out
 
     def sections(self) -> list[Node]:
-        return [
-            n
-            for s in self.doc.walk_sections()
-            for n in [self.heading(s.level, s.anchor(), s.number, s.title), *self.blocks(s.blocks)]
-        ]
+        return [n for s in self.doc.walk_sections() for n in self.section(s)]
+
+    def section(self, s: Section) -> list[Node]:
+        return [self.heading(s.level, s.anchor(), s.number, s.title), *self.blocks(s.blocks)]
 
     def references(self) -> list[Node]:
         refs = [r for r in self.doc.references if r.cited]
         if not refs:
             return []
-        entries = []
-        for r in refs:
-            mark = node("Span", [attr(r.anchor(), ("ref-label",)), [node("Str", f"[{r.number}]")]])
-            gap = (
-                node("Str", self.target.ref_separator) if self.target.ref_separator != " " else node("Space")
-            )
-            entries.append(node("Para", [mark, gap, *words(r.text)]))
-        heading = node("Header", [1, attr("references", ("unnumbered",)), words(self.labels["references"])])
+        entries = [node("Para", self.reference_entry(r)) for r in refs]
         return [
-            heading,
+            self.references_heading(),
             node("Div", [attr("refs", ("references",), self.styled(STYLE_BIBLIOGRAPHY)), entries]),
         ]
+
+    def references_heading(self) -> Node:
+        return node("Header", [1, attr("references", ("unnumbered",)), words(self.labels["references"])])
+
+    def reference_entry(self, r: Reference) -> list[Node]:
+        """`[N]`, the gap, the entry's text."""
+        mark = node("Span", [attr(r.anchor(), ("ref-label",)), [node("Str", f"[{r.number}]")]])
+        gap = node("Str", self.target.ref_separator) if self.target.ref_separator != " " else node("Space")
+        return [mark, gap, *words(r.text)]
 
     def meta(self) -> dict[str, Node]:
         doc = self.doc
@@ -339,13 +342,15 @@ class _Builder:
             meta["abstract"] = node("MetaBlocks", self.blocks(doc.abstract))
         return meta
 
-    def document(self) -> dict[str, Any]:
+    def body(self) -> list[Node]:
         front = self.front() if self.target.front_in_body else []
-        body = [*front, *self.sections(), *self.references()]
-        return {"pandoc-api-version": pandoc_api_version(), "meta": self.meta(), "blocks": body}
+        return [*front, *self.sections(), *self.references()]
+
+    def document(self) -> dict[str, Any]:
+        return {"pandoc-api-version": pandoc_api_version(), "meta": self.meta(), "blocks": self.body()}
 
 
 def to_pandoc(doc: Document, options: RenderOptions, target: str, notes: Notes | None = None) -> dict[str, Any]:
     """The document as a pandoc JSON AST for the writer `target` ("docx", "jats", ...);
     what it cannot carry (a link target it refuses) goes to `notes`."""
-    return _Builder(doc, options, TARGETS.get(target, DEFAULT_TARGET), notes or Notes(target)).document()
+    return AstBuilder(doc, options, TARGETS.get(target, DEFAULT_TARGET), notes or Notes(target)).document()

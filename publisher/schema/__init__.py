@@ -25,14 +25,16 @@ from publisher.errors import ModelError
 from publisher.model import SCHEMA_VERSION, Document, field_types, rules_of
 
 SCHEMA_FILE = Path(__file__).with_name("document.schema.json")
-# versions whose documents still load: 1.0 lacks Message.removed (null when missing)
-READABLE_VERSIONS = ("1.0", SCHEMA_VERSION)
+# versions whose documents still load, with the defaults of what they lack: 1.0 lacks
+# Message.removed; 1.1 lacks Message.kept_before and anchor_line, and Reference.csl
+READABLE_VERSIONS = ("1.0", "1.1", SCHEMA_VERSION)
 # the unions of typed nodes, by the name of their $defs entry
 UNIONS: dict[str, tuple[type, ...]] = {
     "inline": get_args(model.Inline),
     "block": get_args(model.Block),
 }
 NAMED: dict[type, str] = {model.Section: "section", model.Reference: "reference", model.Message: "message",
+                          model.CslItem: "csl_item", model.CslName: "csl_name", model.CslDate: "csl_date",
                           model.Metadata: "metadata"}
 
 
@@ -58,9 +60,14 @@ def _object(cls: type) -> dict[str, Any]:
     kind = getattr(cls, "type", None)
     if isinstance(kind, str):
         props["type"] = {"const": kind}
-    for name, hint in field_types(cls).items():
-        props[name] = _type(hint)
-    return {"type": "object", "additionalProperties": False, "required": list(props), "properties": props}
+    optional: list[str] = []
+    for f in fields(cls):
+        name = f.metadata.get("json") or f.name
+        props[name] = _type(field_types(cls)[f.name])
+        if f.metadata.get("optional"):
+            optional.append(name)
+    required = [name for name in props if name not in optional]
+    return {"type": "object", "additionalProperties": False, "required": required, "properties": props}
 
 
 def _type(hint: Any) -> dict[str, Any]:
@@ -97,6 +104,8 @@ def _bare(hint: Any) -> dict[str, Any]:
         plain = [a for a in args if a is not type(None)]
         if len(plain) == 1 and plain[0] in _SCALARS:
             return {"type": [_SCALARS[plain[0]], "null"]}
+        if len(plain) == 1 and plain[0] in NAMED:
+            return {"oneOf": [{"$ref": f"#/$defs/{NAMED[plain[0]]}"}, {"type": "null"}]}
     if hint in NAMED:
         return {"$ref": f"#/$defs/{NAMED[hint]}"}
     raise TypeError(f"no JSON schema for {hint!r}")
@@ -116,7 +125,7 @@ def _load(cls: type, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise ModelError(f"{where}: expected an object, got {type(data).__name__}")
     kind = getattr(cls, "type", None)
-    known = {f.name: f for f in fields(cls)}
+    known = {f.metadata.get("json") or f.name: f for f in fields(cls)}
     extra = set(data) - set(known) - ({"type"} if isinstance(kind, str) else set())
     if extra:
         raise ModelError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
@@ -127,7 +136,7 @@ def _load(cls: type, data: Any, where: str) -> Any:
             if f.default is MISSING and f.default_factory is MISSING:
                 raise ModelError(f"{where}: missing field {name!r}")
             continue
-        values[name] = _value(data[name], hints[name], f"{where}.{name}")
+        values[f.name] = _value(data[name], hints[f.name], f"{where}.{name}")
     try:
         return cls(**values)
     except ModelError as exc:
@@ -166,6 +175,8 @@ def _union(data: Any, args: tuple[Any, ...], where: str) -> Any:
     if type(None) in args and data is None:
         return None
     nodes: list[type] = [a for a in args if isinstance(a, type) and is_dataclass(a)]
+    if len(nodes) == 1 and not isinstance(getattr(nodes[0], "type", None), str):
+        return _load(nodes[0], data, where)  # an optional object, not a union of typed nodes
     if nodes:
         kind = data.get("type") if isinstance(data, dict) else None
         cls = next((c for c in nodes if getattr(c, "type", None) == kind), None)

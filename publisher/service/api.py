@@ -87,6 +87,7 @@ def links(draft_id: str) -> dict[str, str]:
     base = f"{PREFIX}/{draft_id}"
     out = {"json": base}
     out.update({fmt.value: f"{base}.{fmt.value}" for fmt in Format})
+    out["review_docx"] = f"{base}.docx?review=1"
     out["fragment"] = f"{base}/fragment"
     out["page"] = f"/d/{draft_id}"
     return out
@@ -138,11 +139,14 @@ def api_router(service: Service) -> APIRouter:
                                                                for k in OUTPUTS.values()}},
                                              **_errors(404, 503, 504)},
                 summary="Download an output")
-    async def get_output(doc_id: str, fmt: Format) -> Response:
+    async def get_output(doc_id: str, fmt: Format, review: bool = False) -> Response:
         """The draft rendered as DOCX, PDF, HTML, Markdown or JATS XML, named after its title.
-        Rendered on the first request and kept."""
+        Rendered on the first request and kept. `review=1` (DOCX only): the review draft, every
+        change the publisher made as a tracked deletion or a comment to accept or reject."""
+        if review and fmt is not Format.docx:
+            raise HTTPException(422, "review=1 is for the DOCX only")
         draft = await drafts.get(doc_id)
-        return await output_response(service, draft, fmt.value)
+        return await output_response(service, draft, "review-docx" if review else fmt.value)
 
     @router.get("/{doc_id}/fragment", responses={200: {"content": {"text/html": {}}}, **_errors(404, 503, 504)},
                 summary="The article as an HTML fragment")
@@ -176,8 +180,9 @@ async def output_response(service: Service, draft: Draft, kind: str) -> Response
     """An output as a download named after the article's title."""
     spec = OUTPUTS[kind]
     data = await service.drafts.output(draft.id, kind)
+    title = f"{draft.title} (review)" if spec.review else draft.title
     return Response(data, media_type=spec.media_type, headers={
-        "Content-Disposition": content_disposition(draft.title, spec.extension),
+        "Content-Disposition": content_disposition(title, spec.extension),
         "Cache-Control": "private",
     })
 

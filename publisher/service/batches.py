@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from publisher.service.store import Batch
 
 PREFIX = "/api/v1/batches"
-BATCH_FORMATS = tuple(k for k in OUTPUTS if k != "fragment")
+BATCH_FORMATS = tuple(k for k in OUTPUTS if k not in ("fragment", "annotated"))
 
 BATCH_BODY = {
     "requestBody": {
@@ -78,7 +78,7 @@ async def accept_batch(service: Service, request: Request) -> Batch:
         records = await records_of(form, service.max_bytes)
     finally:
         await form.close()
-    kinds = formats + ("fragment",)  # the draft page shows the article: render it with the rest
+    kinds = formats + ("annotated",)  # the draft page shows the article: render it with the rest
     batch = await service.drafts.create_batch(records, kinds, callback)
     log_event("batch queued", batch_id=batch.id, total=batch.total)
     return batch

@@ -26,6 +26,8 @@ class OutputKind:
     media_type: str
     extension: str  # for the download's file name
     fragment: bool = False
+    review: bool = False  # docx: the review draft (changes as tracked deletions and comments)
+    margin_notes: bool = False  # html: the report lines beside what they concern (the draft page)
 
 
 # The outputs a draft offers, by the name used in URLs.
@@ -34,6 +36,8 @@ OUTPUTS: dict[str, OutputKind] = {
     for name in ("docx", "pdf", "html", "md", "jats")
 }
 OUTPUTS["fragment"] = OutputKind("html", FORMATS["html"].media_type, ".html", fragment=True)
+OUTPUTS["review-docx"] = OutputKind("docx", FORMATS["docx"].media_type, ".docx", review=True)
+OUTPUTS["annotated"] = OutputKind("html", FORMATS["html"].media_type, ".html", fragment=True, margin_notes=True)
 JSON_MEDIA_TYPE = FORMATS["json"].media_type
 
 
@@ -66,6 +70,8 @@ def render_kind(document_json: str, kind: str, timeout: float = 120.0) -> bytes:
 
 def _render(doc: Document, kind: str, timeout: float) -> bytes:
     spec = OUTPUTS[kind]
-    data = render(doc, spec.format, replace(RenderOptions(timeout=timeout), fragment=spec.fragment)).value
+    options = replace(RenderOptions(timeout=timeout), fragment=spec.fragment, review=spec.review,
+                      margin_notes=spec.margin_notes)
+    data = render(doc, spec.format, options).value
     assert isinstance(data, bytes)  # every format offered here is a single file
     return data

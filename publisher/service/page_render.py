@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from publisher.model import Document
+from publisher.render.anchors import margin_places
 from publisher.schema import document_from_dict
 from publisher.service.report import GROUPS, group_report, lines_label
 from publisher.service.store import Draft
@@ -31,6 +32,7 @@ class Download:
 # The download buttons, in the order shown.
 DOWNLOADS = [
     Download("docx", "Word", "DOCX, for editing"),
+    Download("review-docx", "Review draft (Word)", "every change to accept or reject"),
     Download("pdf", "PDF", "print-ready"),
     Download("html", "HTML", "a standalone web page"),
     Download("md", "Markdown", "plain text with markup"),
@@ -44,7 +46,7 @@ def environment(max_mb: str) -> jinja2.Environment:
     """The service's templates (autoescaped: record text reaches a page only through `{{ }}`)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    env.globals.update(lines_label=lines_label, max_mb=max_mb)
+    env.globals.update(lines_label=lines_label, max_mb=max_mb, id_of=id)
     return env
 
 
@@ -56,6 +58,8 @@ def draft_page(draft: Draft, fragment: str, max_mb: str) -> str:
         stats=_stats(doc),
         article=Markup(fragment),  # the HTML writer's output, escaped by construction
         groups=group_report(doc.report),
+        change_ids={id(m): k for k, m in enumerate(doc.report)},
+        in_text={k for k, target in enumerate(margin_places(doc)) if target is not None},
         group_headings=GROUPS,
         downloads=DOWNLOADS,
     )

@@ -125,7 +125,7 @@ async def _build_page(service: Service, draft_id: str) -> str:
     hold the web process's GIL); in a thread when every process is busy."""
     drafts, pages = service.drafts, service.pages
     draft = await drafts.get(draft_id)
-    fragment = (await drafts.output(draft_id, "fragment")).decode("utf-8")
+    fragment = (await drafts.output(draft_id, "annotated")).decode("utf-8")  # with the margin notes
     try:
         slot = drafts.pool.reserve()
     except Saturated:
@@ -148,11 +148,11 @@ def pages_router(service: Service) -> APIRouter:
                 records, batch = await read_page_upload(request, service.max_bytes)
                 if batch:
                     slot.release()
-                    created = await drafts.create_batch(records, ("fragment",), None)
+                    created = await drafts.create_batch(records, ("annotated",), None)
                     log_event("batch queued", batch_id=created.id, total=created.total)
                     return RedirectResponse(f"/b/{created.id}", 303)
                 (data, name), = records
-                draft = await drafts.create(data, name, slot, ("fragment",))
+                draft = await drafts.create(data, name, slot, ("annotated",))
         except InputError as exc:
             return pages.render("upload.html.j2", 422, error=str(exc), deleted=False)
         log_event("upload converted", draft_id=draft.id, source=name)

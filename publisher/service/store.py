@@ -41,6 +41,8 @@ SUFFIXES: dict[str, str] = {
     "md": ".md",
     "jats": ".jats.xml",
     "fragment": ".fragment.html",
+    "review-docx": ".review.docx",
+    "annotated": ".annotated.html",
 }
 
 __all__ = ["ID_RE", "SUFFIXES", "Batch", "Draft", "DraftStore", "Job", "StoreError", "is_valid_id", "new_id"]

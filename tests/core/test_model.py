@@ -95,7 +95,7 @@ def _classes() -> list[tuple[type, dict[str, Any]]]:
 
 @pytest.mark.parametrize(("cls", "definition"), _classes(), ids=lambda x: getattr(x, "__name__", ""))
 def test_every_model_field_is_in_the_schema_and_back(cls: type, definition: dict[str, Any]) -> None:
-    names = {f.name for f in fields(cls)} | ({"type"} if isinstance(getattr(cls, "type", None), str) else set())
+    names = {f.metadata.get("json") or f.name for f in fields(cls)} | ({"type"} if isinstance(getattr(cls, "type", None), str) else set())
     assert set(definition["properties"]) == names
     assert definition["additionalProperties"] is False
 

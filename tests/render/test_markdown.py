@@ -338,7 +338,7 @@ def test_pandoc_citations_with_a_csl_bibliography_beside_the_file(rich_doc_zh: D
     assert "表1比较了" in text.decode() and "[@ref-1; @ref-3; @ref-4; @ref-5]" in text.decode()
     assert b"bibliography: \"000_0a9243bf99b5b6c4.csl.json\"" in text
     (tmp_path / "article.md").write_bytes(text)
-    bibliography = render(rich_doc_zh, "csl", options).value
+    bibliography = render(rich_doc_zh, "csljson", options).value
     assert isinstance(bibliography, bytes)
     items = json.loads(bibliography)
     assert [i["id"] for i in items] == [r.anchor() for r in rich_doc_zh.references]

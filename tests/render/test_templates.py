@@ -70,6 +70,7 @@ def test_non_editable_install_publishes_every_format_with_the_installed_template
         cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert Path(where).is_relative_to(env_dir) and (Path(where) / "reference.docx").is_file()
+    assert (Path(where) / "csl" / "china-national-standard-gb-t-7714-2015-numeric.csl").is_file()
     done = subprocess.run(
         [env_dir / "bin" / "publish", str(SAMPLE), "--to", "all", "-o", "out", "-q"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=600,
@@ -79,5 +80,5 @@ def test_non_editable_install_publishes_every_format_with_the_installed_template
     stem = SAMPLE.stem
     assert written == sorted(
         [f"{stem}.json", f"{stem}.html", f"{stem}.md", f"{stem}.docx", f"{stem}.pdf", f"{stem}.xml",
-         f"{stem}-sphinx", f"{stem}.csl.json"]
+         f"{stem}-sphinx", f"{stem}.csl.json", f"{stem}.ris", f"{stem}.bib"]
     )

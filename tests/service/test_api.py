@@ -307,3 +307,19 @@ def test_504_kills_the_conversion_and_stores_nothing(serve: Serve, sample_bytes:
     with sqlite3.connect(tmp_path / "data" / "drafts.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM drafts").fetchone() == (0,)
     assert upload(client, sample_bytes).status_code == 201  # a new worker took its place
+
+
+def test_the_review_draft_is_the_docx_with_every_change_to_accept_or_reject(shared: Shared) -> None:
+    from tests.render.review_xml import comments, paragraphs
+
+    client, body = shared
+    links = body["links"]
+    assert links["review_docx"].endswith(".docx?review=1")
+    r = client.get(links["review_docx"])
+    assert r.status_code == 200 and r.content.startswith(b"PK\x03\x04")
+    assert unquote(r.headers["content-disposition"]).count(f"{SAMPLE_ZH_TITLE} (review).docx") >= 1
+    normal = client.get(links["docx"]).content
+    assert paragraphs(r.content, "accept") == paragraphs(normal, "accept")
+    assert "".join(paragraphs(r.content, "reject")) != "".join(paragraphs(normal, "reject"))
+    assert any("truncated-ending" in c for c in comments(r.content))
+    assert client.get(f"{API}/{body['id']}.pdf?review=1").status_code == 422

@@ -79,8 +79,9 @@ def test_draft_page_shows_article_report_downloads_and_delete(shared_draft: tupl
     assert "Reference lists the model made up" in html
     assert "lines 327–337" in html
     assert "chapter ends mid-sentence" in html
-    for kind in ("docx", "pdf", "html", "md", "json"):
+    for kind in ("docx", "review-docx", "pdf", "html", "md", "json"):
         assert f'href="{location}/{kind}"' in html
+    assert "Review draft (Word)" in html
     assert f'action="{location}/delete" method="post"' in html
     assert r.headers["cache-control"] == "no-store"
 
@@ -101,13 +102,28 @@ def test_pasted_text_larger_than_a_megabyte(serve: Serve, sample_bytes: bytes) -
     assert r.status_code == 303
 
 
-@pytest.mark.parametrize("kind", ["docx", "pdf", "html", "md", "json", "jats"])
+def test_each_report_line_stands_beside_what_it_concerns(shared_draft: tuple[httpx.Client, str]) -> None:
+    """Margin notes in the article link to their line in the report, and back."""
+    client, location = shared_draft
+    html = client.get(location).text
+    notes = re.findall(r'<aside class="margin-note sev-\w+" id="note-(\d+)"><a href="#change-(\d+)">([\w-]+)</a>', html)
+    assert notes and all(a == b for a, b, _ in notes)
+    for k, _, _ in notes:
+        assert re.search(rf'<li id="change-{k}">.*?href="#note-{k}"', html, re.S)
+    assert {"truncated-ending", "invented-references"} <= {rule for _, _, rule in notes}
+    # the note sits just before the paragraph it concerns: the truncated one ends the chapter
+    cut = next(k for k, _, rule in notes if rule == "truncated-ending")
+    after = html.split(f'id="note-{cut}"', 1)[1]
+    assert "提升深度学习模型的可靠性与一致性" in after.split("</p>", 1)[0]
+
+
+@pytest.mark.parametrize("kind", ["docx", "review-docx", "pdf", "html", "md", "json", "jats"])
 def test_page_downloads_carry_the_chinese_title(shared_draft: tuple[httpx.Client, str], kind: str) -> None:
     client, location = shared_draft
     r = client.get(f"{location}/{kind}")
     assert r.status_code == 200 and r.content
     m = re.search(r"filename\*=UTF-8''([^;]+)", r.headers["content-disposition"])
-    assert m and unquote(m.group(1)).startswith(SAMPLE_ZH_TITLE + ".")
+    assert m and unquote(m.group(1)).startswith(SAMPLE_ZH_TITLE + (" (review)." if kind == "review-docx" else "."))
     assert r.headers["content-disposition"].startswith('attachment; filename="')
 
 
