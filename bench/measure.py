@@ -17,8 +17,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+S1_CODE = "import publisher.cli, publisher.batch, publisher.render.docx"  # what `publish --to docx` imports
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,10 @@ def run_many(tasks: Sequence[Callable[[], bool]], parallel: int) -> Timing:
 
 
 def in_process(fn: Callable[[], object]) -> Timing:
-    t0, c0 = time.perf_counter(), time.process_time()
+    """Run `fn` here; its CPU time includes the children it waited for (pandoc)."""
+    t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
     fn()
-    return Timing(time.perf_counter() - t0, time.process_time() - c0)
+    return Timing(time.perf_counter() - t0, time.process_time() - c0 + _children_cpu() - k0)
 
 
 def median(timings: Sequence[Timing]) -> Timing:
@@ -74,18 +77,38 @@ print(json.dumps({"status": status, "self_kb": me.ru_maxrss, "children_kb": kids
 """
 
 
-def peak_rss(cli_args: Sequence[str]) -> dict[str, float]:
+def peak_rss(cli_args: Sequence[str]) -> dict[str, Any]:
     """Peak resident memory (MB) of a `publish` run: the Python process, and its largest child."""
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _PEAK_CHILD, *cli_args], capture_output=True, text=True,
                           check=False, cwd=REPO)
     wall = time.perf_counter() - t0
+    errors = [line.removeprefix("publish: error: ") for line in done.stderr.splitlines()
+              if line.startswith("publish: error: ")]
     try:
         data = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
-        return {"ok": 0.0, "wall": wall}
+        return {"ok": 0.0, "wall": wall, "errors": errors}
     return {"ok": float(data["status"] in (0, 3)), "wall": wall, "self_mb": data["self_kb"] / 1024,
-            "children_mb": data["children_kb"] / 1024, "cpu": data["self_cpu"] + data["children_cpu"]}
+            "children_mb": data["children_kb"] / 1024, "cpu": data["self_cpu"] + data["children_cpu"],
+            "errors": errors}
+
+
+def import_times(code: str, rounds: int) -> list[tuple[str, float, float]]:
+    """`python -X importtime -c code`, `rounds` times: (module, self ms, cumulative ms), the
+    minimum of the rounds for each module (the least disturbed by other load), by self time."""
+    best: dict[str, tuple[float, float]] = {}
+    for _ in range(rounds):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                              check=False, cwd=REPO)
+        for line in done.stderr.splitlines():
+            parts = line.removeprefix("import time:").split("|")
+            if len(parts) != 3 or not parts[0].strip().isdigit():
+                continue
+            name, own, total = parts[2].strip(), int(parts[0]) / 1000, int(parts[1]) / 1000
+            old = best.get(name, (own, total))
+            best[name] = (min(old[0], own), min(old[1], total))
+    return sorted(((name, own, total) for name, (own, total) in best.items()), key=lambda row: -row[1])
 
 
 def machine() -> dict[str, str]:
@@ -113,8 +136,10 @@ def machine() -> dict[str, str]:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                 cwd=REPO, check=False).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=REPO, check=False).stdout.strip()
+        # the file this run rewrites does not make the code it measured uncommitted
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":(exclude)BENCHMARKS.md"], capture_output=True, text=True, cwd=REPO,
+                               check=False).stdout.strip()
         commit += " with uncommitted changes" if commit and dirty else ""
     except OSError:
         commit = ""

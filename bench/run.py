@@ -4,11 +4,13 @@
     python -m bench.run --quick        # a smoke run of every part (~2 min), prints only
 
 S0 pandoc launch cost (does a long-lived `pandoc server` matter?)
-P1 one record to DOCX: `publish rec --to docx` vs `pandoc rec -f markdown -o x.docx`
+S1 start-up: `python -X importtime` of what `publish --to docx` imports, top entries
+P1 one record to DOCX: `publish rec --to docx` vs `pandoc rec -f markdown -o x.docx`, cold and warm
 P2 a batch to docx+html+pdf: `publish *.txt -j 2` vs a loop of pandoc/typst calls, two at a time
 P3 read+clean+assemble throughput on one core (MB/s)
-P4 peak memory on a 5 MB record
+P4 peak memory on a 5 MB record and on one just under the 20 MB limit
 P5 time against record size, 10 KB to 5 MB: growth should be linear
+P6 the web service against `publish -j 1` (the measurement of bench/service.py)
 
 Comparisons are interleaved (A B B A ...) so that a change in the machine's load falls on
 both sides. Records come from bench/corpus.py with a fixed seed.
@@ -27,7 +29,19 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus
-from bench.measure import REPO, Timing, in_process, load_average, machine, median, peak_rss, run, run_many
+from bench.measure import (
+    REPO,
+    S1_CODE,
+    Timing,
+    import_times,
+    in_process,
+    load_average,
+    machine,
+    median,
+    peak_rss,
+    run,
+    run_many,
+)
 from bench.report import print_results, write_markdown
 
 KB, MB = 1024, 1024 * 1024
@@ -46,8 +60,7 @@ class Plan:
     p2_rounds: int
     p3_records: int
     p3_sizes: tuple[int, int]
-    p4_size: int
-    p4_formats: list[str]
+    p4_runs: list[tuple[int, str]]  # (record size, formats)
     p5_sizes: list[int]
     p5_rounds: int
     seed: int = 1
@@ -55,15 +68,16 @@ class Plan:
     command: str = field(default="")
 
 
-FULL = Plan(p1_sizes=[10 * KB, 200 * KB, 1 * MB], p1_rounds=5,
+NEAR_LIMIT = 19 * MB  # the largest record size the P4 run uses: under the 20 MB limit once generated
+FULL = Plan(p1_sizes=[10 * KB, 50 * KB, 200 * KB, 1 * MB], p1_rounds=5,
             p2_records=200, p2_sizes=(10 * KB, 160 * KB), p2_rounds=2,
             p3_records=30, p3_sizes=(10 * KB, 1 * MB),
-            p4_size=5 * MB, p4_formats=["json", "docx,html,pdf"],
+            p4_runs=[(5 * MB, "json"), (5 * MB, "docx,html,pdf"), (NEAR_LIMIT, "docx,html,pdf")],
             p5_sizes=[10 * KB, 50 * KB, 100 * KB, 500 * KB, 1 * MB, 5 * MB], p5_rounds=5)
 QUICK = Plan(p1_sizes=[10 * KB], p1_rounds=2,
              p2_records=4, p2_sizes=(10 * KB, 30 * KB), p2_rounds=1,
              p3_records=4, p3_sizes=(10 * KB, 200 * KB),
-             p4_size=300 * KB, p4_formats=["json", "docx"],
+             p4_runs=[(300 * KB, "json"), (300 * KB, "docx")],
              p5_sizes=[10 * KB, 100 * KB], p5_rounds=1, quick=True)
 
 
@@ -185,9 +199,9 @@ def p3_throughput(records: list[Path], rounds: int) -> dict[str, Any]:
             "cpu": sum(t.cpu for t in timings)}
 
 
-def p4_memory(record: Path, formats: list[str], work: Path) -> list[dict[str, Any]]:
+def p4_memory(runs: list[tuple[Path, str]], work: Path) -> list[dict[str, Any]]:
     rows = []
-    for fmt in formats:
+    for record, fmt in runs:
         result = peak_rss([str(record), "--to", fmt, "-o", str(work / "p4"), "-q"])
         rows.append({"formats": fmt, "bytes": record.stat().st_size, **result})
     return rows
@@ -208,15 +222,33 @@ def p5_scaling(records: list[Path], work: Path, rounds: int) -> list[dict[str, A
     return rows
 
 
+# --- P6 ---------------------------------------------------------------------------------------
+
+def p6_service(work: Path, plan: Plan) -> dict[str, Any]:
+    """The service's conversions per minute against `publish -j 1` on the same records, measured
+    by the service's own benchmark (`bench/service.py`, which starts `publish serve` on loopback)."""
+    from bench import service
+
+    return service.p6(40 if plan.quick else 200, work)
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 def sized_records(folder: Path, sizes: list[int], seed: int) -> list[Path]:
+    """One record per size; a record generated past the reader's 20 MB limit is made smaller."""
+    from publisher.read import DEFAULT_MAX_BYTES
+
     folder.mkdir(parents=True, exist_ok=True)
     pool = corpus.load_samples()
     paths = []
     for size in sizes:
         path = folder / f"size{size // KB}k.txt"
-        path.write_text(corpus.record_of_size(size, seed, pool), encoding="utf-8", newline="")
+        target = size
+        text = corpus.record_of_size(target, seed, pool)
+        while len(text.encode("utf-8")) > DEFAULT_MAX_BYTES:
+            target = int(target * 0.95)
+            text = corpus.record_of_size(target, seed, pool)
+        path.write_text(text, encoding="utf-8", newline="")
         paths.append(path)
     return paths
 
@@ -228,6 +260,9 @@ def benchmark(plan: Plan, work: Path, parts: set[str]) -> dict[str, Any]:
     if "s0" in parts:
         log("S0 pandoc launch cost ...", flush=True)
         results["s0"] = s0_pandoc_launch(work, 5 if not plan.quick else 2)
+    if "s1" in parts:
+        log("S1 import time ...", flush=True)
+        results["s1"] = import_times(S1_CODE, 7 if not plan.quick else 2)
     if "p1" in parts:
         log("P1 one record to docx ...", flush=True)
         p1 = [*SAMPLES, *sized_records(work / "p1-in", plan.p1_sizes, plan.seed)]
@@ -242,11 +277,15 @@ def benchmark(plan: Plan, work: Path, parts: set[str]) -> dict[str, Any]:
         results["p3"] = p3_throughput(p3, 3 if not plan.quick else 1)
     if "p4" in parts:
         log("P4 peak memory ...", flush=True)
-        big = sized_records(work / "p4-in", [plan.p4_size], plan.seed)[0]
-        results["p4"] = p4_memory(big, plan.p4_formats, work)
+        sizes = sorted({size for size, _ in plan.p4_runs})
+        by_size = dict(zip(sizes, sized_records(work / "p4-in", sizes, plan.seed), strict=True))
+        results["p4"] = p4_memory([(by_size[size], fmt) for size, fmt in plan.p4_runs], work)
     if "p5" in parts:
         log("P5 time against size ...", flush=True)
         results["p5"] = p5_scaling(sized_records(work / "p5-in", plan.p5_sizes, plan.seed), work, plan.p5_rounds)
+    if "p6" in parts:
+        log("P6 the service ...", flush=True)
+        results["p6"] = p6_service(work, plan)
     results["load_after"] = load_average()
     return results
 
@@ -254,7 +293,7 @@ def benchmark(plan: Plan, work: Path, parts: set[str]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="small records and few of them: a smoke run")
-    p.add_argument("--only", default="s0,p1,p2,p3,p4,p5", help="parts to run (default: all)")
+    p.add_argument("--only", default="s0,s1,p1,p2,p3,p4,p5,p6", help="parts to run (default: all)")
     p.add_argument("--write", type=Path, help="write the results into this markdown file "
                    "(default: BENCHMARKS.md for a full run, nothing for --quick)")
     p.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")

@@ -1,6 +1,8 @@
 """The Python API: `publish(record, formats)` does what the CLI does, without a shell.
 
 The record is read, cleaned and assembled once; every format renders from that one model.
+A format that cannot be rendered raises RenderError, or with `keep_going=True` is set
+aside in `failures` while the other formats are still rendered.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publisher.errors import UsageError
+from publisher.errors import PublishError, RenderError, UsageError
 from publisher.formats import ALL_FORMATS, FORMATS
 from publisher.model import Document, Message
 from publisher.pipeline import BuildOptions, build_document
@@ -20,6 +22,7 @@ class PublishResult:
     document: Document
     outputs: dict[str, Output] = field(default_factory=dict)
     render_messages: list[Message] = field(default_factory=list)
+    failures: dict[str, PublishError] = field(default_factory=dict)  # format -> why (keep_going)
 
     @property
     def report(self) -> list[Message]:
@@ -55,19 +58,38 @@ def publish(
     name: str | None = None,
     build: BuildOptions | None = None,
     render_options: RenderOptions | None = None,
+    keep_going: bool = False,
 ) -> PublishResult:
     """Build the document once and render it to each format (bytes, or files for sphinx).
 
     `record` is a file: a path (`str` or `Path`); or the record itself as `bytes`.
+    `formats=[]` builds the document (and its report) only.
     """
-    wanted = parse_formats(formats)
+    wanted = parse_formats(formats) if formats != [] else []
     if isinstance(record, bytes):
         doc = build_document(record, name=name, options=build)
     else:
         doc = build_document(path=record, name=name, options=build)
     result = PublishResult(doc)
     for fmt in wanted:
-        rendered = render(doc, fmt, render_options)
+        try:
+            rendered = render(doc, fmt, render_options)
+        except PublishError as exc:
+            failure = exc if exc.source else type(exc)(exc.reason, doc.metadata.source, exc.line)
+            if not keep_going:
+                raise failure from None
+            result.failures[fmt] = failure
+            continue
+        except Exception as exc:  # a writer's bug: this format fails, the others are still rendered
+            if not keep_going:
+                raise
+            result.failures[fmt] = RenderError(internal_error(exc), doc.metadata.source)
+            continue
         result.outputs[fmt] = rendered.value
         result.render_messages.extend(rendered.messages)
     return result
+
+
+def internal_error(exc: BaseException) -> str:
+    reason = (str(exc).splitlines() or [""])[0][:200]
+    return f"internal error, please report it: {type(exc).__name__}: {reason}"

@@ -16,28 +16,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publisher.api import publish
+from publisher.api import internal_error, publish
 from publisher.errors import PublishError, UsageError
+from publisher.formats import FORMATS
 from publisher.model import Message
 from publisher.pipeline import BuildOptions
 from publisher.render import RenderOptions
-from publisher.render.outputs import output_path, write_output
+from publisher.render.outputs import check_target, output_is_file, output_path, write_output
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
 STDIN = "-"
 STDOUT = "-"
+# A format written beside another's file under the record's own name, because that file
+# names it (markdown with pandoc citations names its CSL bibliography `<stem>.csl.json`).
+COMPANIONS = {"csljson": "md"}
 
 
 @dataclass(frozen=True)
 class Job:
     source: str  # a path as the user gave it, or "-" for standard input
-    formats: tuple[str, ...]
-    targets: dict[str, Path]  # format -> file; empty when the output goes to standard output
+    formats: tuple[str, ...]  # empty: build the document for its report, write nothing
+    targets: dict[str, Path]  # format -> file or folder
     build: BuildOptions = BuildOptions()
     render: RenderOptions = RenderOptions()
     data: bytes | None = None  # the record itself, when it came on standard input
+    stdout: bool = False  # the one format goes to standard output
 
     @property
     def label(self) -> str:
@@ -49,9 +54,18 @@ class Outcome:
     label: str
     written: list[Path] = field(default_factory=list)
     report: list[Message] = field(default_factory=list)
-    error: str | None = None  # one line, naming the file
+    error: str | None = None  # one line, naming the file: nothing of this record was published
     usage: bool = False  # the error is the command's fault, not the record's
     stdout: bytes | None = None  # the output, when it goes to standard output
+    failures: dict[str, str] = field(default_factory=dict)  # format -> one line; the others were written
+
+    @property
+    def errors(self) -> list[str]:
+        return ([self.error] if self.error else []) + list(self.failures.values())
+
+    @property
+    def failed_formats(self) -> list[str]:
+        return list(self.failures)
 
     @property
     def warnings(self) -> int:
@@ -66,16 +80,35 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def plan_jobs(sources: Sequence[str], formats: Sequence[str], outdir: str | None, build: BuildOptions,
+def plan_jobs(sources: Sequence[str], formats: Sequence[str], output: str | None, build: BuildOptions,
               render: RenderOptions, stdin: Callable[[], bytes]) -> list[Job]:
-    """One job per distinct source; raises UsageError for a command that cannot be carried out."""
+    """One job per distinct source; raises UsageError for a command that cannot be carried out.
+
+    `output`: None (beside each input), a folder, a file (one record, one format) or "-".
+    """
     unique = list(dict.fromkeys(sources))  # the same file named twice is published once
-    if outdir == STDOUT and (len(unique) != 1 or len(formats) != 1 or formats[0] == "sphinx"):
+    to_stdout = output == STDOUT
+    if to_stdout and (len(unique) != 1 or len(formats) != 1 or not FORMATS[formats[0]].extension):
         raise UsageError("-o - writes one file format of one record to standard output", "-o")
+    to_file = output is not None and output_is_file(output)
+    named = [f for f in formats if COMPANIONS.get(f) not in formats]  # the formats -o FILE must name
+    if to_file and len(unique) != 1:
+        raise UsageError(f"{output} is one file, for one record; give a folder for several: -o DIR/", "-o")
+    if to_file and (len(named) != 1 or not FORMATS[named[0]].extension):
+        raise UsageError(f"{output} is one file, for one format; give a folder for "
+                         f"{' and '.join(named) or 'no format'}: -o DIR/", "-o")
     claimed: dict[Path, str] = {}
     jobs = []
     for source in unique:
-        targets = {} if outdir == STDOUT else {fmt: output_path(source, fmt, outdir) for fmt in formats}
+        if to_stdout:
+            targets = {}
+        elif to_file:
+            assert output is not None
+            targets = {fmt: output_path(source, fmt, str(Path(output).parent)) for fmt in formats if fmt not in named}
+            targets[named[0]] = Path(output)
+            check_target(targets[named[0]], named[0], source)
+        else:
+            targets = {fmt: output_path(source, fmt, output) for fmt in formats}
         for target in targets.values():
             key = target.resolve()
             if key in claimed:
@@ -83,23 +116,27 @@ def plan_jobs(sources: Sequence[str], formats: Sequence[str], outdir: str | None
                                  "publish them to different -o folders", source)
             claimed[key] = source
         data = stdin() if source == STDIN else None
-        jobs.append(Job(source, tuple(formats), targets, build, render, data))
+        jobs.append(Job(source, tuple(formats), targets, build, render, data, to_stdout))
     return jobs
 
 
 def publish_job(job: Job) -> Outcome:
-    """Publish one record and write its files. Never raises: a failure is the outcome's error."""
+    """Publish one record and write its files. Never raises: a failure is the outcome's error.
+
+    A format that fails does not stop the others: they are written, it is named."""
     outcome = Outcome(job.label)
     source: bytes | Path = job.data if job.data is not None else Path(job.source)
+    protect = [] if job.data is not None else [Path(job.source)]
     try:
-        result = publish(source, list(job.formats), name=job.label, build=job.build, render_options=job.render)
+        result = publish(source, list(job.formats), name=job.label, build=job.build, render_options=job.render,
+                         keep_going=True)
         outcome.report = result.report
-        if not job.targets:
-            data = result.outputs[job.formats[0]]
-            outcome.stdout = data if isinstance(data, bytes) else None
+        outcome.failures = {fmt: f"{job.label}: {fmt}: {exc.reason}" for fmt, exc in result.failures.items()}
         for fmt, data in result.outputs.items():
-            if job.targets:
-                write_output(job.targets[fmt], data)
+            if job.stdout:
+                outcome.stdout = data if isinstance(data, bytes) else None
+            else:
+                write_output(job.targets[fmt], data, protect)
                 outcome.written.append(job.targets[fmt])
     except PublishError as exc:
         outcome.error, outcome.usage = str(exc), isinstance(exc, UsageError)
@@ -107,8 +144,9 @@ def publish_job(job: Job) -> Outcome:
         where = exc.filename or (outcome.written[-1].parent if outcome.written else "output")
         outcome.error = f"{job.label}: cannot write {where} ({exc.strerror or exc})"
     except Exception as exc:  # a bug in one record's conversion must not stop the batch
-        reason = (str(exc).splitlines() or [""])[0][:200]
-        outcome.error = f"{job.label}: internal error, please report it: {type(exc).__name__}: {reason}"
+        outcome.error = f"{job.label}: {internal_error(exc)}"
+    if outcome.error:
+        outcome.failures = {}
     return outcome
 
 

@@ -10,31 +10,37 @@ arguments are known to need them, so `publish --version` and `--help` answer at 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from publisher import __version__
 from publisher.formats import ALL_FORMATS
 
 if TYPE_CHECKING:
     from publisher.batch import Job, Outcome
+    from publisher.pipeline import BuildOptions
+    from publisher.render import RenderOptions
 
 EXAMPLES = """examples:
   publish samples/000_0a9243bf99b5b6c4.txt --to docx
+  publish record.txt -o article.docx           (the format from the file name)
   publish record.txt --to docx,pdf,html -o out/
   publish records/*.txt --to docx,pdf,html -o out/ -j 4
-  publish records/*.txt --to all -o out/ --report
+  publish record.txt --report                  (the report alone; nothing written)
   cat record.txt | publish - --to json -o -
   publish record.txt --to html --fragment --strict
   publish record.txt --to docx --review
 
-exit status: 0 published, 1 unreadable or unrenderable record (the others are still
-published), 2 usage error, 3 published with warnings under --strict.
+the web service (upload page and CMS API): publish serve --help
+
+exit status: 0 published, 1 a record or one of its formats could not be read or rendered
+(everything else is still published), 2 usage error, 3 published with warnings under --strict.
 """
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
@@ -42,20 +48,32 @@ EXIT_INTERRUPTED = 130
 DEFAULT_MAX_MB = 20  # the reader's DEFAULT_MAX_BYTES, in MB; not imported, to keep start-up light
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # one line, like every other refusal, instead of argparse's usage block
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="publish",
-        description="Turn LLM callback records into publishable articles.",
+        description="Turn LLM callback records into publishable articles. "
+        "`publish serve` runs the web service instead (publish serve --help).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="callback record(s); - reads standard input")
-    p.add_argument("--to", default="json", metavar="FMT[,FMT...]",
-                   help=f"{', '.join(ALL_FORMATS)}, or all (default: json)")
-    p.add_argument("-o", "--output", metavar="DIR", help="output folder (default: beside each input); - for stdout")
+    p.add_argument("--to", metavar="FMT[,FMT...]",
+                   help=f"{', '.join(ALL_FORMATS)}, or all (default: from the -o file's extension, else "
+                   "json; with --report and no -o, nothing is written)")
+    p.add_argument("-o", "--output", metavar="FILE|DIR/",
+                   help="a file for one record and one format (article.docx), or a folder: a name ending "
+                   "in /, an existing folder or a name without extension (default: beside each input); "
+                   "- for standard output")
     p.add_argument("-j", "--jobs", type=_positive_int, metavar="N",
                    help="records published at once (default: one per core; 1 runs in this process)")
-    p.add_argument("--report", action="store_true", help="print the whole report, not only the summary")
+    p.add_argument("--report", action="store_true",
+                   help="print the whole report, not only the summary (alone: print it, write nothing)")
     p.add_argument("--strict", action="store_true", help="exit 3 when the report has warnings")
     p.add_argument("--toc", action="store_true", help="add a table of contents (docx, pdf)")
     p.add_argument("--fragment", action="store_true", help="html: the article body alone, for a CMS")
@@ -74,21 +92,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="format the reference list with a CSL style: a .csl file, or vancouver / gb7714 (shipped)")
     p.add_argument("--pandoc-citations", action="store_true",
                    help="md: pandoc citations [@ref-N], with the csl bibliography written beside it")
-    p.add_argument("--max-size", type=float, default=DEFAULT_MAX_MB, metavar="MB",
+    p.add_argument("--max-size", type=_megabytes, default=DEFAULT_MAX_MB, metavar="MB",
                    help=f"refuse records larger than this (default: {DEFAULT_MAX_MB})")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("--version", action="version", version=f"publish {__version__}")
     return p
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
+def _checked(parse: Callable[[str], float], kind: str, ok: Callable[[float], bool], wanted: str
+             ) -> Callable[[str], float]:
+    """An argparse type: `parse` the text, then refuse in one line what is not `ok`."""
+    def convert(text: str) -> float:
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {kind}: {text!r}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {text}")
+        return value
+
+    return convert
+
+
+_positive_int = _checked(int, "a whole number", lambda v: v >= 1, "1 or more")
+# nan and inf parse as floats
+_megabytes = _checked(float, "a number", lambda v: math.isfinite(v) and v > 0, "a number of megabytes above 0")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,36 +139,32 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     # the heavy part of the program, imported only now that the arguments are known
-    from publisher.api import parse_formats
     from publisher.batch import default_jobs, plan_jobs, run_jobs
-    from publisher.clean import RULE_NAMES
     from publisher.errors import InputError, PublishError, UsageError
     from publisher.pipeline import BuildOptions
     from publisher.read import read_stream
     from publisher.render import RenderOptions
+    from publisher.render.outputs import refuse_output_onto_input
 
     build = BuildOptions(max_bytes=int(args.max_size * 1048576), draft=args.draft,
                          include_uncited=args.include_uncited, skip_rules=frozenset(args.skip_rule))
     render = RenderOptions(toc=args.toc, fragment=args.fragment, draft=args.draft,
-                           font_dirs=tuple(Path(d) for d in args.font_dir),
+                           font_dirs=tuple(Path(d).expanduser() for d in args.font_dir),
                            templates=Path(args.templates) if args.templates else None,
                            report_in_html=args.report_in_html, pandoc_citations=args.pandoc_citations,
                            review=args.review, csl=Path(args.csl) if args.csl else None)
     try:
         if args.files.count("-") > 1:
             raise UsageError("standard input can be read only once", "-")
-        formats = parse_formats(args.to)
+        refuse_output_onto_input(args.files, args.output)
+        formats = _formats(args)
         if args.pandoc_citations and "md" in formats and "csljson" not in formats:
             formats.append("csljson")  # the bibliography the markdown names
         if args.csl:
             from publisher.render.citeproc import style_path
 
             style_path(args.csl)  # a style that does not exist is a usage error, before any work
-        if args.templates and not Path(args.templates).is_dir():
-            raise UsageError(f"not a folder: {args.templates}", "--templates")
-        unknown = sorted(build.skip_rules - set(RULE_NAMES))
-        if unknown:
-            raise UsageError(f"unknown cleaning rule {', '.join(unknown)} (rules: {', '.join(RULE_NAMES)})", "--skip-rule")
+        _check_options(build, render)
         jobs = plan_jobs(args.files, formats, args.output, build, render,
                          lambda: read_stream(sys.stdin.buffer, "<stdin>", build.max_bytes))
     except InputError as exc:
@@ -152,17 +176,50 @@ def _run(args: argparse.Namespace) -> int:
     workers = args.jobs or default_jobs()
     if len(jobs) == 1:
         outcome = run_jobs(jobs, 1, lambda _: None)[0]
-        _show_single(outcome, args)
+        _show_single(outcome, args, report_only=not formats)
         outcomes = [outcome]
     else:
         outcomes = _run_batch(jobs, workers, args)
     return _exit_status(outcomes, args.strict)
 
 
+def _formats(args: argparse.Namespace) -> list[str]:
+    """--to; else the -o file's extension; else nothing for --report alone; else json."""
+    from publisher.api import parse_formats
+    from publisher.errors import UsageError
+    from publisher.render.outputs import format_of_file, output_is_file
+
+    if args.to is not None:
+        return parse_formats(args.to)
+    if output_is_file(args.output):
+        fmt = format_of_file(args.output)
+        if fmt is None:
+            raise UsageError(f"cannot tell the format from the file name {args.output}; give --to", "-o")
+        return [fmt]
+    if args.report and args.output is None:
+        return []
+    return ["json"]
+
+
+def _check_options(build: BuildOptions, render: RenderOptions) -> None:
+    """Options that name things which must exist, checked before any record is touched."""
+    from publisher.clean import RULE_NAMES
+    from publisher.errors import UsageError
+
+    unknown = sorted(build.skip_rules - set(RULE_NAMES))
+    if unknown:
+        raise UsageError(f"unknown cleaning rule {', '.join(unknown)} (rules: {', '.join(RULE_NAMES)})", "--skip-rule")
+    for folder in render.font_dirs:
+        if not folder.is_dir():
+            raise UsageError(f"font folder not found: {folder}", "--font-dir")
+    if render.templates is not None and not render.templates.is_dir():
+        raise UsageError(f"not a folder: {render.templates}", "--templates")
+
+
 def _exit_status(outcomes: Sequence[Outcome], strict: bool) -> int:
     if any(o.usage for o in outcomes):
         return EXIT_USAGE
-    if any(o.error for o in outcomes):
+    if any(o.errors for o in outcomes):
         return EXIT_FAILED
     if strict and any(o.warnings for o in outcomes):
         return EXIT_STRICT
@@ -175,17 +232,24 @@ def _error(text: str) -> None:
 
 # --- one record: the full account ---------------------------------------------------------
 
-def _show_single(outcome: Outcome, args: argparse.Namespace) -> None:
-    if outcome.error:
-        _error(outcome.error)
-        return
+def _show_single(outcome: Outcome, args: argparse.Namespace, report_only: bool) -> None:
+    if not outcome.error:  # else nothing was published
+        _show_published(outcome, args, report_only)
+    for error in outcome.errors:  # last, where the eye lands
+        _error(error)
+
+
+def _show_published(outcome: Outcome, args: argparse.Namespace, report_only: bool) -> None:
     if outcome.stdout is not None:
         sys.stdout.buffer.write(outcome.stdout)
         sys.stdout.buffer.flush()
     if not args.quiet:
         for path in outcome.written:
             print(f"{outcome.label}: wrote {path}", file=sys.stderr)
-        for line in _report_lines(outcome, full=args.report):
+        lines = _report_lines(outcome, full=args.report)
+        if report_only and not lines:
+            lines = [f"{outcome.label}: report: nothing changed"]
+        for line in lines:
             print(line, file=sys.stderr)
 
 
@@ -246,7 +310,7 @@ def _with_progress_bar(jobs: Sequence[Job], workers: int, args: argparse.Namespa
         failed = [0]
 
         def advance(outcome: Outcome) -> None:
-            failed[0] += bool(outcome.error)
+            failed[0] += bool(outcome.errors)
             for line in _record_lines(outcome, args, "", quiet_success=not args.report):
                 progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
             progress.update(task, advance=1, failed=failed[0])
@@ -256,31 +320,31 @@ def _with_progress_bar(jobs: Sequence[Job], workers: int, args: argparse.Namespa
 
 def _record_lines(outcome: Outcome, args: argparse.Namespace, prefix: str, quiet_success: bool = False) -> list[str]:
     """A failure always; a success as one line unless quiet; every message with --report."""
-    if outcome.error:
-        return [f"publish: error: {outcome.error}"]
-    if args.quiet:
-        return []
-    lines = [] if quiet_success else [f"{prefix}{outcome.label}: {_published(outcome)}"]
+    failures = [f"publish: error: {error}" for error in outcome.errors]
+    if outcome.error or args.quiet:
+        return failures
+    lines = failures + ([] if quiet_success and not failures else [f"{prefix}{outcome.label}: {_published(outcome)}"])
     if args.report:
         lines.extend(_report_lines(outcome, full=True))
     return lines
 
 
 def _published(outcome: Outcome) -> str:
-    names = ", ".join(path.suffix.lstrip(".") or path.name for path in outcome.written)
+    names = ", ".join(path.suffix.lstrip(".") or path.name for path in outcome.written) or "nothing (report only)"
     warnings = f", {outcome.warnings} warning{'s' if outcome.warnings != 1 else ''}" if outcome.warnings else ""
-    return f"published {names}{warnings}"
+    failed = f"; {', '.join(outcome.failed_formats)} failed" if outcome.failed_formats else ""
+    return f"published {names}{warnings}{failed}"
 
 
 def _summary_lines(outcomes: Sequence[Outcome], seconds: float, hint: bool) -> list[str]:
-    failed = [o for o in outcomes if o.error]
+    failed = [o for o in outcomes if o.errors]
     ok = len(outcomes) - len(failed)
-    with_warnings = sum(1 for o in outcomes if not o.error and o.warnings)
+    with_warnings = sum(1 for o in outcomes if not o.errors and o.warnings)
     lines = [f"publish: published {ok} of {len(outcomes)} records in {seconds:.1f} s "
              f"({with_warnings} with warnings, {len(failed)} failed)"]
     if failed:
         lines.append("publish: failed:")
-        lines.extend(f"  {o.error}" for o in failed)
+        lines.extend(f"  {error}" for o in failed for error in o.errors)
     if with_warnings and hint:
         lines.append("publish: --report prints every message")
     return lines

@@ -94,7 +94,7 @@ def test_output_onto_the_input_is_refused(tmp_path: Path, records: list[Path], c
     record = records[0]
     before = sha(record)
     assert main([str(record), "-o", str(record)]) == EXIT_USAGE
-    assert "output folder is the input" in capsys.readouterr().err
+    assert "-o names the input file itself" in capsys.readouterr().err
     as_json = record.with_suffix(".json")
     as_json.write_bytes(record.read_bytes())
     assert main([str(as_json), "--to", "json"]) == EXIT_USAGE
@@ -113,14 +113,44 @@ def test_two_records_writing_one_file_are_refused_before_any_work(tmp_path: Path
     assert files_in(tmp_path / "out") == []
 
 
-@pytest.mark.parametrize("args", [["--to", "odt"], ["--to", ","], ["-j", "0"], ["-j", "x"], ["-o", "-", "--to", "docx,pdf"]])
-def test_usage_errors_exit_2(records: list[Path], capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+@pytest.mark.parametrize("args, words", [
+    (["--to", "odt"], "unknown format 'odt'"), (["--to", ","], "no output format"), (["-j", "0"], "-j"),
+    (["-j", "x"], "-j"), (["-o", "-", "--to", "docx,pdf"], "-o - writes one file format"),
+    (["--max-size", "nan"], "--max-size"), (["--max-size", "inf"], "--max-size"), (["--max-size", "-1"], "--max-size"),
+    (["--max-size", "0"], "--max-size"), (["--font-dir", "/no/such/fonts"], "/no/such/fonts"),
+    (["--nonsense"], "--nonsense"),
+])
+def test_usage_errors_are_one_line_and_exit_2(records: list[Path], capsys: pytest.CaptureFixture[str],
+                                               args: list[str], words: str) -> None:
     try:
         status = main([str(records[0]), *args])
     except SystemExit as exc:  # argparse's own refusals
         status = int(exc.code or 0)
+    err = capsys.readouterr().err
     assert status == EXIT_USAGE
-    assert "Traceback" not in capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and err.startswith("publish: error: ")  # no usage block, no traceback
+    assert words in err
+    assert files_in(records[0].parent) == sorted(r.name for r in records)
+
+
+def test_font_dir_error_names_the_folder_not_the_input(records: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(records[0]), "--to", "pdf", "--font-dir", "/no/such/fonts"]) == EXIT_USAGE
+    assert capsys.readouterr().err == "publish: error: --font-dir: font folder not found: /no/such/fonts\n"
+
+
+def test_a_writer_error_without_a_file_name_gets_the_records(records: list[Path]) -> None:
+    from publisher.errors import RenderError
+    from publisher.render import RenderOptions
+
+    with pytest.raises(RenderError) as error:  # fonts.find_fonts knows no file name
+        publish(records[0], "pdf", render_options=RenderOptions(font_dirs=(Path("/no/such/fonts"),)))
+    assert str(error.value) == f"{records[0].name}: font folder not found: /no/such/fonts"
+
+
+def test_help_mentions_the_web_service(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "publish serve" in capsys.readouterr().out
 
 
 # --- where outputs go ----------------------------------------------------------------------
@@ -131,6 +161,67 @@ def test_output_goes_beside_the_input_by_default(records: list[Path], capsys: py
     stem = records[0].stem
     assert {f"{stem}.json", f"{stem}.md"} <= set(files_in(folder))
     assert f"wrote {folder / stem}.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, fmt", [("article.docx", "docx"), ("article.HTML", "html"), ("a.b/article.md", "md"),
+                                       ("article.json", "json")])
+def test_output_file_takes_its_format_from_the_extension(tmp_path: Path, records: list[Path], name: str, fmt: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / name
+    assert main([str(records[0]), "-o", str(target)]) == EXIT_OK
+    assert target.is_file()  # a file, not a folder named like one
+    assert f"wrote {target}" in capsys.readouterr().err
+    expected = publish(records[0], fmt).outputs[fmt]
+    if fmt == "docx":  # a zip: compare what is inside
+        import zipfile
+
+        assert zipfile.ZipFile(target).read("word/document.xml") == \
+            zipfile.ZipFile(io.BytesIO(expected)).read("word/document.xml")  # type: ignore[arg-type]
+    else:
+        assert target.read_bytes() == expected
+    assert files_in(tmp_path) == sorted({name.split("/")[0], "in"})
+
+
+def test_output_file_with_to_writes_that_format_under_that_name(tmp_path: Path, records: list[Path]) -> None:
+    target = tmp_path / "article.txt"
+    assert main([str(records[0]), "--to", "md", "-o", str(target), "-q"]) == EXIT_OK
+    assert target.read_bytes() == publish(records[0], "md").outputs["md"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["-o", "{tmp}/article.txt"], "cannot tell the format from the file name"),
+    (["--to", "docx,pdf", "-o", "{tmp}/article.docx"], "one file, for one format"),
+    (["--to", "sphinx", "-o", "{tmp}/site.d"], "one file, for one format"),
+    (["{rec1}", "-o", "{tmp}/article.json"], "one file, for one record"),
+])
+def test_output_file_that_cannot_be_written_is_refused(tmp_path: Path, records: list[Path], args: list[str],
+                                                        words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [str(records[0]), *(a.format(tmp=tmp_path, rec1=records[1]) for a in args)]
+    assert main(argv) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and words in err
+    assert files_in(tmp_path) == ["in"]
+
+
+@pytest.mark.parametrize("how", ["trailing slash", "existing folder", "no extension"])
+def test_output_folder_keeps_its_meaning(tmp_path: Path, records: list[Path], how: str) -> None:
+    folder = tmp_path / ("out.docx" if how != "no extension" else "out")
+    if how == "existing folder":
+        folder.mkdir()
+    arg = str(folder) + ("/" if how == "trailing slash" else "")
+    assert main([str(records[0]), "--to", "json", "-o", arg, "-q"]) == EXIT_OK
+    assert files_in(folder) == [f"{records[0].stem}.json"]
+
+
+def test_report_alone_prints_the_report_and_writes_nothing(records: list[Path],
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    before = files_in(records[0].parent)
+    assert main([str(records[0]), "--report"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert files_in(records[0].parent) == before
+    for m in publish(records[0]).report:
+        assert f"{m.severity}: [{m.rule}] {m.message}" in err
+    assert "wrote" not in err
 
 
 def test_stdin_in_stdout_out(records: list[Path], monkeypatch: pytest.MonkeyPatch,
@@ -163,7 +254,7 @@ def test_strict_exits_3_on_the_samples(records: list[Path], capsys: pytest.Captu
 def test_report_prints_every_message(records: list[Path], capsys: pytest.CaptureFixture[str]) -> None:
     report = publish(records[0]).report
     assert any(m.severity == "info" for m in report)  # so that "every" means more than the warnings
-    assert main([str(records[0]), "--report"]) == EXIT_OK
+    assert main([str(records[0]), "--report", "--to", "json"]) == EXIT_OK
     err = capsys.readouterr().err
     for m in report:
         assert f"{m.severity}: [{m.rule}] {m.message}" in err
@@ -254,3 +345,26 @@ def test_batch_with_a_terminal_shows_progress_and_summary(tmp_path: Path, record
     assert status == EXIT_FAILED
     assert f"publish: error: {bad}: file is empty" in err
     assert "published 1 of 2 records" in err
+
+
+def test_a_format_that_times_out_costs_only_itself(tmp_path: Path, records: list[Path]) -> None:
+    from publisher.batch import plan_jobs, publish_job
+    from publisher.pipeline import BuildOptions
+    from publisher.render import RenderOptions
+
+    out = tmp_path / "out"
+    job = plan_jobs([str(records[0])], ["json", "docx", "md"], str(out), BuildOptions(), RenderOptions(timeout=0.001),
+                    lambda: b"")[0]
+    outcome = publish_job(job)
+    assert outcome.error is None and outcome.failed_formats == ["docx"]
+    assert outcome.errors == [f"{records[0]}: docx: pandoc (docx) took longer than 0.001 s and was stopped"]
+    assert files_in(out) == [f"{records[0].stem}.json", f"{records[0].stem}.md"]
+
+
+def test_output_file_with_pandoc_citations_writes_the_bibliography_beside_it(tmp_path: Path,
+                                                                             records: list[Path]) -> None:
+    target = tmp_path / "article.md"
+    assert main([str(records[0]), "-o", str(target), "--pandoc-citations", "-q"]) == EXIT_OK
+    bibliography = tmp_path / f"{records[0].stem}.csl.json"  # the name the markdown gives it
+    assert f"bibliography: \"{bibliography.name}\"" in target.read_text(encoding="utf-8")
+    assert json.loads(bibliography.read_text(encoding="utf-8"))

@@ -13,10 +13,16 @@ import copy
 import io
 import zipfile
 
+import docx.oxml.parser
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from lxml import etree
+
+# A record may hold a paragraph of more than 10 MB without a break, past libxml2's default
+# limit for one text node: python-docx's own parser, otherwise the same, gets huge_tree.
+docx.oxml.parser.oxml_parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, huge_tree=True)
+docx.oxml.parser.oxml_parser.set_element_class_lookup(docx.oxml.parser.element_class_lookup)
 
 # The earliest time a zip entry can carry; any fixed value would do.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)

@@ -2,19 +2,50 @@
 
 A file is written to a temporary name in the target folder and renamed into place, so a
 conversion killed midway leaves the old complete file or none. A folder output (sphinx)
-is built beside the target and swapped in.
+is built beside the target and swapped in (see `folders.py`, which also decides which
+folders publisher may replace at all).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from publisher.errors import UsageError
 from publisher.formats import FORMATS
 from publisher.render import Output
+from publisher.render.folders import check_replaceable, write_folder
+
+STDOUT = "-"
+# File names whose extension is not the format's own but still says which format is meant.
+EXTENSION_ALIASES = {".htm": "html", ".markdown": "md"}
+
+
+def output_is_file(output: str | None) -> bool:
+    """`-o out.docx` names a file; `-o out/`, `-o -`, an existing folder or a name with no
+    extension name a folder (or standard output), as they always have."""
+    if output is None or output == STDOUT or output.endswith(("/", os.sep)):
+        return False
+    path = Path(output)
+    return not path.is_dir() and bool(path.suffix)
+
+
+def format_of_file(output: str) -> str | None:
+    """The format an output file's extension asks for (`.docx` -> docx), or None."""
+    suffix = Path(output).suffix.lower()
+    by_extension = {f.extension: f.name for f in FORMATS.values() if f.extension}
+    return by_extension.get(suffix) or EXTENSION_ALIASES.get(suffix)
+
+
+def refuse_output_onto_input(sources: Sequence[str], output: str | None) -> None:
+    """`publish rec.txt -o rec.txt`, whatever -o would have meant."""
+    if output is None or output == STDOUT or not os.path.exists(output):
+        return
+    for source in sources:
+        if source != "-" and os.path.exists(source) and os.path.samefile(source, output):
+            raise UsageError("-o names the input file itself; choose another name", source)
 
 
 def output_path(source: str, fmt: str, outdir: str | None) -> Path:
@@ -24,19 +55,32 @@ def output_path(source: str, fmt: str, outdir: str | None) -> Path:
     ext = FORMATS[fmt].extension
     target = folder / (src.stem + (ext if ext else "-" + fmt))
     if source != "-":
-        if outdir and Path(outdir).exists() and Path(outdir).resolve() == src.resolve():
-            raise UsageError("the output folder is the input file", source)
-        if target.resolve() == src.resolve():
-            raise UsageError(f"the {fmt} output would overwrite the input; choose another -o folder", source)
+        refuse_output_onto_input([source], outdir)
+        check_target(target, fmt, source)
     return target
 
 
-def write_output(target: Path, data: Output) -> None:
+def check_target(target: Path, fmt: str, source: str) -> None:
+    """Refuse, before any work, an output that would overwrite or swallow the input."""
+    if source == "-":
+        return
+    src = Path(source).resolve()
+    if target.resolve() == src:
+        raise UsageError(f"the {fmt} output would overwrite the input; choose another -o folder", source)
+    if not FORMATS[fmt].extension:  # a folder output replaces everything in the folder
+        check_replaceable(target, protect=[src], source=source)
+
+
+def write_output(target: Path, data: Output, protect: Sequence[Path] = ()) -> None:
+    """Write a file (bytes) or a folder ({relative path: bytes}) in place of `target`.
+
+    `protect` names files (the inputs) that must never be inside a folder being replaced.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, bytes):
         _write_file(target, data)
     else:
-        _write_folder(target, data)
+        write_folder(target, data, protect)
 
 
 def _write_file(target: Path, data: bytes) -> None:
@@ -94,31 +138,4 @@ def _write_named_temp(target: Path, data: bytes) -> None:
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_folder(target: Path, files: dict[str, bytes]) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        for rel, content in sorted(files.items()):
-            path = (tmp / rel).resolve()
-            if tmp.resolve() not in path.parents:
-                raise UsageError(f"refusing to write outside the output folder: {rel}", str(target))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-        try:
-            os.replace(tmp, target)
-        except BaseException:
-            if old is not None and not target.exists():
-                os.replace(old, target)  # put the old folder back: never leave none
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise

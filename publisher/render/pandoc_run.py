@@ -9,6 +9,7 @@ anything but the files named on the command line (a reference document, a templa
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
 import subprocess
@@ -24,7 +25,19 @@ VERSION_TIMEOUT = 30.0  # seconds; asking pandoc for its API version takes milli
 
 @functools.lru_cache(maxsize=1)
 def pandoc_path() -> str:
-    """The pandoc binary shipped with pypandoc-binary, so every machine runs the same pandoc."""
+    """The pandoc binary shipped with pypandoc-binary, so every machine runs the same pandoc
+    (PYPANDOC_PANDOC overrides it, as it does for pypandoc).
+
+    Found without importing pypandoc, which would cost a start-up ~20 ms of imports and a
+    `pandoc --version` run."""
+    override = os.environ.get("PYPANDOC_PANDOC")
+    if override:
+        return override
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundled = os.path.join(folder, "files", "pandoc.exe" if os.name == "nt" else "pandoc")
+        if os.access(bundled, os.X_OK):
+            return bundled
     try:
         import pypandoc
 

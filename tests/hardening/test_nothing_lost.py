@@ -55,24 +55,7 @@ def test_failed_write_of_a_new_file_leaves_nothing(tmp_path, monkeypatch):
     assert _listing(tmp_path) == []
 
 
-def test_failed_folder_swap_keeps_the_old_folder(tmp_path, monkeypatch):
-    target = tmp_path / "article-sphinx"
-    target.mkdir()
-    (target / "index.rst").write_text("old")
-    real_replace = os.replace
-    failures = [OSError("no space left")]
-
-    def replace(src: object, dst: object) -> None:
-        if Path(str(dst)) == target and failures:  # moving the new folder into place fails once
-            raise failures.pop()
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(OSError):
-        write_output(target, {"index.rst": b"new", "conf.py": b"x = 1"})
-    assert (target / "index.rst").read_text() == "old"  # the old folder is back in place
-    assert _listing(target) == ["index.rst"]
-    assert _listing(tmp_path) == ["article-sphinx"]
+# a failed or killed folder swap: tests/render/test_folders.py
 
 
 def test_folder_output_refuses_paths_outside_it(tmp_path):
@@ -170,13 +153,13 @@ def test_output_path_refuses_the_input_itself(tmp_path):
         output_path(str(record), "md", None)
 
 
-def test_a_failing_writer_writes_no_format_at_all(tmp_path, monkeypatch, capsys):
-    """json renders fine, html fails: nothing is written, the old json stays."""
+def test_a_failing_writer_costs_only_its_own_format(tmp_path, monkeypatch, capsys):
+    """json renders fine, html fails: json is written, html is named, the old html stays, exit 1."""
     import publisher.api as api
 
     out = tmp_path / "out"
     out.mkdir()
-    (out / "record.json").write_bytes(b"old")
+    (out / "record.html").write_bytes(b"old")
     record = tmp_path / "record.txt"
     record.write_bytes(SAMPLE.read_bytes())
     real_render = api.render
@@ -187,9 +170,10 @@ def test_a_failing_writer_writes_no_format_at_all(tmp_path, monkeypatch, capsys)
         return real_render(doc, fmt, options)
 
     monkeypatch.setattr(api, "render", render)
-    assert cli.main([str(record), "--to", "json,html", "-o", str(out)]) == 1
-    assert _listing(out) == ["record.json"] and (out / "record.json").read_bytes() == b"old"
-    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert cli.main([str(record), "--to", "json,html", "-o", str(out), "-q"]) == 1
+    assert _listing(out) == ["record.html", "record.json"] and (out / "record.html").read_bytes() == b"old"
+    assert (out / "record.json").read_bytes().startswith(b"{")
+    assert capsys.readouterr().err.strip().splitlines() == [f"publish: error: {record}: html: pandoc crashed"]
 
 
 # --------------------------------------------------------------------------- the report accounts
