@@ -31,7 +31,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from publisher.markdown.lexer import CITE_RE, FENCE_RE, LIST_RE, Lines, fenced, heading, is_table_row
+from publisher.markdown.lexer import (
+    CITE_RE,
+    FENCE_RE,
+    LIST_RE,
+    Lines,
+    fenced,
+    heading,
+    is_table_row,
+    split_sentences,
+)
 from publisher.model import Message
 from publisher.result import message
 from publisher.source import SourceLine
@@ -59,7 +68,6 @@ _LETTER_RE = re.compile(rf"[^\W\d_]|[{IDEOGRAPHS}]")
 _ASCII_TOKEN_RE = re.compile(r"[A-Za-z0-9]+")
 # every run of text is matched once, its end punctuation optional: a run with no full stop
 # would otherwise be rescanned from each of its characters (quadratic)
-_SENTENCE_RE = re.compile(rf"[^{FULL_STOPS}]++(?:[{FULL_STOPS}]++\s*+)?")
 
 
 def strip_repetition(lines: Lines) -> tuple[Lines, list[Message]]:
@@ -132,16 +140,19 @@ def _repeated_sentences(lines: Lines, in_fence: list[bool]) -> tuple[Lines, list
             close()
             key = _Key("")
             continue
-        for m in _SENTENCE_RE.finditer(ln.text):
-            piece = _Key(m.group(0))
+        start = 0
+        for sentence in split_sentences(ln.text):
+            span = (idx, start, start + len(sentence))
+            start += len(sentence)
+            piece = _Key(sentence)
             if not piece.bare:
                 continue
             if piece.same(key) and len(fold(piece.bare, punctuation=True)) >= 4:
-                run.append((idx, m.start(), m.end()))
+                run.append(span)
                 continue
             close()
             key = piece
-            run.append((idx, m.start(), m.end()))
+            run.append(span)
     close()
     if not cut:
         return lines, messages

@@ -22,6 +22,7 @@ from publisher.markdown.lexer import (
     FENCE_RE,
     LIST_RE,
     Lines,
+    ends_sentence,
     heading,
     is_table_row,
     paragraphs,
@@ -42,15 +43,7 @@ _ABBREVIATION_RE = re.compile(r"(\bal|\be\.g|\bi\.e|\betc|\bvs|\bfig|\bno|\bdr|\
 
 
 def _is_sentence_end(text: str, m: re.Match[str]) -> bool:
-    """A '.' ends a sentence unless it is a decimal point or ends an abbreviation."""
-    if text[m.start()] != ".":
-        return True
-    after = text[m.start() + 1 : m.start() + 2]
-    if after and not after.isspace() and after not in CLOSERS and not CITE_RE.match(text, m.start() + 1):
-        return False
-    # the abbreviation ends at the dot: only the few characters before it can match (\b still
-    # sees further back); searching the whole prefix would be quadratic in the sentences
-    return not _ABBREVIATION_RE.search(text, max(0, m.start() - 8), m.start() + 1)
+    return ends_sentence(text, m.start())
 
 
 def is_complete(text: str) -> bool:

@@ -182,7 +182,7 @@ def _split_sentences(text: str) -> tuple[str, ...]:
                 waiting.append(closer)
                 expected[closer] = expected.get(closer, 0) + 1
             continue
-        if waiting or c not in FULL_STOPS or not _ends_sentence(text, i):
+        if waiting or c not in FULL_STOPS or not ends_sentence(text, i):
             continue
         end = _sentence_tail(text, i + 1)
         out.append(text[start:end])
@@ -192,7 +192,10 @@ def _split_sentences(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _ends_sentence(text: str, i: int) -> bool:
+def ends_sentence(text: str, i: int) -> bool:
+    """Whether the full stop at `text[i]` ends a sentence (one rule for every stage)."""
+    if text[i] == "!" and text[i + 1 : i + 2] == "[":
+        return False  # markdown image syntax `![alt](url)`, not an exclamation
     if text[i] != ".":
         return True
     after = text[i + 1 : i + 2]
