@@ -161,7 +161,7 @@ WORDING: tuple[Feature, ...] = (
     Feature("announces-text", 3, _has(
         rf"^(?:以下|下面|如下|接下来)(?:是|为|即为|给出|提供|呈现)[^。！？]{{0,30}}?"
         rf"(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|一章|一节|完整|修改后|改写后|润色后|续写|扩写|撰写|生成|您|你|要求|所需|最终版|新版|版本|草稿|初稿|稿件|全文)"
-        rf"|(?:接下来|下面|现在|随后)(?:我|我们)?(?:将|会|来|就)?(?:为您|为你)?(?:继续)?(?:{_WRITE_ZH}|输出)"
+        rf"|(?:接下来|下面|现在|随后)(?:我|我们)?(?:将|会|来|就)?(?:为您|为你)?(?:继续|开始|着手|正式|马上|立即|立刻|接着){{0,2}}(?:{_WRITE_ZH}|输出)"
         rf"|^(?:here|below)(?:'s|’s| is| are)\b[^.!?:]{{0,60}}?\b(?:{_TEXT_NOUN_EN}|abstract|introduction|conclusion)s?\b"
         r"|^(?:the following|what follows) (?:is|are) (?:the|a|an|your) (?:revised|requested|rewritten|updated|expanded|"
         r"complete|full|final|new|continued)\b"),
@@ -216,7 +216,12 @@ WORDING: tuple[Feature, ...] = (
         r"\b(?:draft|output|response|answer|generation|where (?:it|i|we|this|the \w+) (?:left off|stopped|was cut off|broke off|"
         r"ended|paused)|(?:was |got )?cut off|truncat\w*+|interrupt\w*+|from (?:above|before|the previous|my previous|the last)"
         r"|previous (?:output|response|answer|part|message|section|chapter)|rest of the (?:draft|text|chapter|section|review))"
-        rf"\b[^.!?]{{0,40}}?{_DECOR}{_CLOSE}{_DECOR}$", 80),
+        rf"\b[^.!?]{{0,40}}?{_DECOR}{_CLOSE}{_DECOR}$"
+        # what follows, named by its place in the output rather than its topic: ——以下接第三章——
+        rf"|^{_DECOR}{_OPEN}{_DECOR}(?:以下|下面|下文|后文|此处|下接|后接)(?:接|续|承接|紧接|继续|接续|续写|转入|进入)"
+        rf"(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|下一?(?:章|节|部分)|上文|前文|上一?(?:章|节|部分))(?:内容)?{_DECOR}{_CLOSE}{_DECOR}$"
+        rf"|^{_DECOR}{_OPEN}{_DECOR}(?:continued|continues|to be continued) (?:below|in (?:the )?next (?:chapter|section|part|output|message)"
+        rf"|with (?:chapter|section|part) [0-9ivx]+){_DECOR}{_CLOSE}{_DECOR}$", 80),
         "marks where the output resumes, alone in any decoration (—— 接续上一段输出 ——, [Resuming the draft where it was cut off])"),
     Feature("locates-text", 3, _has(
         rf"^{_OPEN}(?:以上|上文|上述|前文|前面)(?:部分|内容|文字)?(?:即|就|便)?(?:为|是|即为|就是)"

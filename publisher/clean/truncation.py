@@ -6,10 +6,12 @@ a generation may end with a list, a heading, a table caption or a keywords line 
 any punctuation.
 
 A generation that stops inside a table row keeps the table's complete rows: the last row is
-broken when it does not close with a pipe although the table's other rows do, and has fewer
-cells than the header (`| FBG array | strain, tempera` under a four-column header). That row
-goes, with its dangling text; a row that closes, or has all its cells, is complete (a short
-closed row is a ragged row for the table repair, not a truncation).
+broken when it does not close with a pipe although every other row of the table does (`| 噻虫啉
+| 14600 | 低` under closed rows: even with all its cells, its last cell may be cut mid-word), or
+when it has fewer cells than the header while some other row closes (`| FBG array | strain,
+tempera` under a four-column header). That row goes, with its dangling text. A row that closes
+is complete (a short closed row is a ragged row for the table repair, not a truncation), and so
+is a full row of a table whose author does not always close rows.
 """
 
 from __future__ import annotations
@@ -96,8 +98,10 @@ def _broken_last_row(block: Lines) -> bool:
     rows = [ln.text.strip() for ln in block if is_table_row(ln.text)]
     if len(rows) == 1:
         return last.startswith(("|", "｜"))  # the header itself was cut off
-    closed = any(r.endswith(("|", "｜")) for r in rows[:-1])
-    return closed and len(split_row(last)) < len(split_row(rows[0]))
+    closed = [r.endswith(("|", "｜")) for r in rows[:-1]]
+    if all(closed):
+        return True  # it stopped before the closing pipe: its last cell may be cut mid-word too
+    return any(closed) and len(split_row(last)) < len(split_row(rows[0]))
 
 
 def _ends_well(block: Lines) -> bool:
