@@ -55,7 +55,7 @@ def lang_of(tag: str | None) -> Lang | None:
     return lang if lang in LANGS else None
 
 
-_QUALITY_RE = re.compile(r"^\s*([^;\s]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
+_QUALITY_RE = re.compile(r"^\s*+([^;\s]++)\s*+(?:;\s*+q\s*+=\s*+([0-9.]++))?\s*+$")
 
 
 def from_accept_language(header: str | None, default: Lang = DEFAULT) -> Lang:
