@@ -5,13 +5,13 @@ reference list built from the supplied entries that are cited, in that order.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 
 from publisher.cite.fields import csl_item
 from publisher.cite.references import SuppliedEntry
 from publisher.markdown.citation_groups import normalise_cites
 from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, inline_text, iter_blocks
+from publisher.model_copy import copy_tree
 from publisher.result import EXCERPT_CHARS, Result
 
 
@@ -38,7 +38,7 @@ def number_citations(
 ) -> Result[Document]:
     """A new document with citations renumbered and the reference list built; the document
     given is left as it is."""
-    doc = copy.deepcopy(document)
+    doc = copy_tree(document)
     messages: list[Message] = []
     order: dict[str, int] = {}  # source key -> final number
     for blocks in doc.block_lists():
