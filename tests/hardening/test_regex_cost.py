@@ -12,7 +12,7 @@ import re
 import pytest
 
 import publisher
-from tests.hardening.cost import assert_linear
+from tests.hardening.cost import assert_linear, cpu_time
 
 # every module that reads the record: all stages before render, and what sits below them
 MODULES = [
@@ -52,6 +52,17 @@ def test_pattern_is_linear_on_hostile_strings(name, pattern):
 
 
 def test_the_check_sees_a_backtracking_pattern():
+    """The check must see a quadratic pattern at a size where it costs more than the floor:
+    on a fast machine 1500 characters of it stay under the floor and prove nothing, so the
+    size is doubled until the bad pattern costs 10 ms (what a slow machine sees at N)."""
     bad = re.compile(r"^\s*[*\s]*x")
+
+    def make(n: int):
+        text = " " * n
+        return lambda: bad.match(text)
+
+    n = N
+    while cpu_time(make(n), 1) < 0.01 and n < 64 * N:
+        n *= 2
     with pytest.raises(AssertionError, match="super-linear"):
-        assert_linear(lambda n: (lambda: bad.match(" " * n)), N, "bad", floor=0.002, repeat=1)
+        assert_linear(make, n, "bad", floor=0.002, repeat=1)
