@@ -14,6 +14,8 @@ IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # needs a CJK face, counts double in a column, and joins a line break without a space.
 WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPHS}]")
+# BCP 47 tags of the two document languages: the one spelling every writer puts in its output.
+LANG_TAGS = {"zh": "zh-CN", "en": "en-US"}
 WIDE_RE = re.compile(f"[{WIDE}]")
 
 # A sentence ends at one of these (a semicolon does not end a chapter, so it is not here).

@@ -67,3 +67,23 @@ def test_imports_run_down_the_pipeline(path: Path) -> None:
 def test_modules_fit_in_a_head(path: Path) -> None:
     lines = path.read_text(encoding="utf-8").count("\n")
     assert lines <= 420, f"{path.relative_to(PACKAGE)} has {lines} lines; split it by what it owns"
+
+
+# Constants every stage must agree on live in publisher/text.py; a module that spells its own
+# copy drifts from the others (issue 10 found five CJK ranges and four language-tag tables).
+HAN_RANGE_SPELLINGS = ("\\u4e00", "\\u9fff", "\\u3400", "[一-")
+BCP47_TAGS = {"zh-CN", "en-US", "zh-Hans", "en-GB"}
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_shared_constants_have_one_home(path: Path) -> None:
+    if path == PACKAGE / "text.py":
+        return
+    source = path.read_text(encoding="utf-8")
+    spelled = [s for s in HAN_RANGE_SPELLINGS if s in source]
+    assert not spelled, f"{path.name} spells a Han range ({spelled[0]}); use publisher.text.IDEOGRAPHS or WIDE"
+    tree = ast.parse(source)
+    tags = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and n.value in BCP47_TAGS}
+    assert not tags, f"{path.name} spells the language tag {sorted(tags)[0]}; use publisher.text.LANG_TAGS"
+    names = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+    assert "LANG_TAGS" not in names and "IDEOGRAPHS" not in names, f"{path.name} defines its own copy"

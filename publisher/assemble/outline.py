@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 from publisher.markdown.lexer import heading
 from publisher.markdown.numbering import numbering_label, strip_numbering
 from publisher.source import SourceLine
-from publisher.text import KEYWORDS_LABEL, fold
+from publisher.text import IDEOGRAPHS, KEYWORDS_LABEL, fold
 
 FRONT_MATTER_RE = re.compile(r"^(摘要|abstract|关键词|关键字|keywords?|参考文献|references?|bibliography|目录|contents)$", re.I)
 MATCH_THRESHOLD = 0.72
@@ -158,7 +158,7 @@ def split_keywords(text: str) -> list[str]:
             best = (plausible, rank, pieces)
     if best[2]:
         return best[2]
-    if re.search(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]", body) and not re.search(r"[A-Za-z]{2}", body):
+    if re.search(rf"[{IDEOGRAPHS}]\s+[{IDEOGRAPHS}]", body) and not re.search(r"[A-Za-z]{2}", body):
         return [p for p in re.split(r"\s+", body) if _clean_keyword(p)]
     one = _clean_keyword(body)
     return [one] if one else []

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from publisher.model import CslDate, CslItem, CslName, CslType
-from publisher.text import IDEOGRAPH_RE
+from publisher.text import IDEOGRAPH_RE, IDEOGRAPHS, LANG_TAGS
 
 URL_RE = re.compile(r"https?://[^\s<>\"，。；）)\]]+")
 DOI_RE = re.compile(r"(?:\bdoi\s*+[:：]?\s*+|https?://(?:dx\.)?doi\.org/)?\b(10\.\d{4,9}/[^\s，。；]++)", re.I)
@@ -32,7 +32,7 @@ PUBLISHER_RE = re.compile(r"^(?P<place>[^:：,，.]{2,40}+)[:：]\s*+(?P<publish
 # a name: `Smith J`, `Van Dyck AB` (capitalised surname words, then initials), `张三`, or the list's `et al` / `等`
 SURNAME_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*+")
 INITIALS_RE = re.compile(r"[A-Z]{1,3}")
-CJK_NAME_RE = re.compile(r"[\u4e00-\u9fff·]{2,6}|et al|等")
+CJK_NAME_RE = re.compile(rf"[{IDEOGRAPHS}·]{{2,6}}|et al|等")
 YEAR_ONLY = re.compile(r"^\s*(?:19|20)\d{2}\s*[.。]?\s*$")
 CODE_TYPES: dict[str, CslType] = {
     "J": "article-journal", "M": "book", "C": "paper-conference", "D": "thesis", "R": "report",
@@ -77,7 +77,7 @@ def csl_item(ident: str, title: str, date: str | None) -> CslItem:
         id=ident, type=kind, title=text or title, issued=_date(date or year), author=authors,
         container_title=container, publisher=publisher, publisher_place=place,
         volume=volume, issue=issue, page=page, URL=url, DOI=doi.rstrip(".") if doi else None,
-        language="zh-CN" if IDEOGRAPH_RE.search(title) else "en-US",
+        language=LANG_TAGS["zh"] if IDEOGRAPH_RE.search(title) else LANG_TAGS["en"],
     )
 
 

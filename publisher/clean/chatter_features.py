@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from publisher.markdown.lexer import CITE_RE, split_sentences
-from publisher.text import QUOTE_MARKS
+from publisher.text import IDEOGRAPHS, QUOTE_MARKS
 
 REMOVE_SCORE = 4  # at or above, with t >= REMOVE_TEXT: chatter, removed
 REMOVE_TEXT = 3  # the wording alone must say it (one strong feature or two weaker ones)
@@ -181,7 +181,7 @@ WORDING: tuple[Feature, ...] = (
         rf"|\b(?:i )?(?:removed|deleted|rewrote|reworded|shortened|condensed) (?:the|some|a few|redundant|repeated|duplicate)\b"),
         "reports what was written or changed (本章已按要求完成撰写 / I have completed the chapter / that completes…)"),
     Feature("measures-text", 3, _has(
-        rf"(?:本章|本节|本段|全文|正文|以上|上述|该章|此章|篇幅|字数)[^。！？]{{0,20}}?[{_ZH_NUM}]+\s*(?:余)?(?:个)?(?:字|词)(?![\u4e00-\u9fff])"
+        rf"(?:本章|本节|本段|全文|正文|以上|上述|该章|此章|篇幅|字数)[^。！？]{{0,20}}?[{_ZH_NUM}]+\s*(?:余)?(?:个)?(?:字|词)(?![{IDEOGRAPHS}])"
         rf"|(?:引用|参考)(?:了)?(?:文献)?[{_ZH_NUM}]+\s*(?:篇|条|处)"
         r"|\bword count\b|\b(?:this|the) (?:chapter|section|text|draft|response) (?:is|has|contains) (?:approximately |about |around "
         r"|roughly |~)?\d[\d,]* words\b|\b\d+ references (?:cited|used)\b"),

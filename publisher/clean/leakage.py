@@ -31,6 +31,7 @@ from publisher.markdown.lexer import CITE_RE, FENCE_RE, LIST_RE, Lines, fenced, 
 from publisher.model import Message
 from publisher.result import message
 from publisher.source import SourceLine
+from publisher.text import IDEOGRAPHS
 
 RULE = "prompt-leakage"
 
@@ -86,7 +87,7 @@ INSTRUCTION_RE = re.compile(
 )
 # input data and search hits: JSON punctuation, "key: value", URLs, numbered hits with a title
 DATA_RE = re.compile(
-    r'^\s*[{}\[\]]|^\s*"[^"]{1,40}"\s*:|^\s*[\w\u4e00-\u9fff ]{1,16}[:：]\s*\S|https?://|^\s*\[\d{1,3}\]\s*\S'
+    r'^\s*[{}\[\]]|^\s*"[^"]{1,40}"\s*:|^\s*[\w' + IDEOGRAPHS + r' ]{1,16}[:：]\s*\S|https?://|^\s*\[\d{1,3}\]\s*\S'
 )
 # a word every marker (BRACKET_RE, IMPERATIVE_RE) holds: lines without one are not split at all
 _MARKER_WORD_RE = re.compile(

@@ -48,6 +48,7 @@ from publisher.markdown.reasoning import code_spans
 from publisher.model import Message
 from publisher.result import message
 from publisher.source import SourceLine
+from publisher.text import IDEOGRAPHS
 
 RULE = "machinery"
 # roles whose turns are not the article; the model's own roles lose only their tokens
@@ -66,7 +67,7 @@ _NAMED_TOKEN = r"</?(?:s|bos|eos|pad|unk|eot|start_of_turn|end_of_turn)>"
 _BRACKET_TOKEN = r"\[/?[A-Z_]*(?:INST|SYS|TOOL|CALL|PROMPT|RESULT)[A-Z_]*\]|<</?SYS>>"
 TOKEN_RE = re.compile(rf"{_PIPE_TOKEN}|{_NAMED_TOKEN}|{_BRACKET_TOKEN}")
 # a token that opens a turn, and the role right after it (`<|im_start|>user`, `<|user|>`)
-_ROLE_AFTER_RE = re.compile(r"[ \t]{0,4}([A-Za-z_\u4e00-\u9fff]{1,20})\b")
+_ROLE_AFTER_RE = re.compile(rf"[ \t]{{0,4}}([A-Za-z_{IDEOGRAPHS}]{{1,20}})\b")
 _TURN_END_RE = re.compile(r"im_end|eot|end_of_turn|end_of_sentence|end▁of▁sentence|/inst|</s>|<</sys>>|endoftext|^<\s*[|｜]\s*end\s*[|｜]", re.I)
 # tokens that open a turn (on the raw token); the role is the word after it or the token's own
 _OPENS_TURN_RE = re.compile(r"im_start|start_header|start_of_turn|\[inst\]|<<sys>>|^<\s*[|｜]\s*start\s*[|｜]", re.I)

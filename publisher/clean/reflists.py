@@ -20,6 +20,7 @@ import re
 from publisher.markdown.lexer import CITE_RE, Lines, fenced, heading, plain
 from publisher.model import Message
 from publisher.result import message
+from publisher.text import IDEOGRAPHS
 
 RULE = "invented-references"
 TITLE_RE = re.compile(
@@ -34,7 +35,7 @@ FOOTNOTE_DEF_RE = re.compile(r"^\s*\[\^\d{1,3}\]\s*[:：]\s*\S")
 # a bibliography-shaped line: authors then a title and a year or journal
 BIB_RE = re.compile(
     r"^\s*(?:[-*+]\s*)?(?:\[\d{1,3}\]|\d{1,3}[.)、])\s*"
-    r"([A-Z][A-Za-z'\-]+,? [A-Z]{1,3}\b|[A-Z][A-Za-z'\-]+ [A-Z][a-z]?\.?,|[\u4e00-\u9fff]{2,4}[,，]\s*[\u4e00-\u9fff]{2,4})"
+    rf"([A-Z][A-Za-z'\-]+,? [A-Z]{{1,3}}\b|[A-Z][A-Za-z'\-]+ [A-Z][a-z]?\.?,|[{IDEOGRAPHS}]{{2,4}}[,，]\s*[{IDEOGRAPHS}]{{2,4}})"
     r".*?(et al|等|\b(19|20)\d{2}\b)"
 )
 
@@ -50,7 +51,7 @@ _PREDICATE_RE = re.compile(
 # the author part of an item: up to "et al.", a Chinese name list ending in 等, or the first ". "
 _AUTHORS_RE = re.compile(  # anchored: only ever matched at the start of an item
     r"^(?:[^.。]*?\bet\s*+al\b\.?"
-    r"|[\u4e00-\u9fff]{2,4}(?:\s*+[,，、]\s*+[\u4e00-\u9fff]{2,4})*+\s*+[,，]?\s*+等人?"
+    rf"|[{IDEOGRAPHS}]{{2,4}}(?:\s*+[,，、]\s*+[{IDEOGRAPHS}]{{2,4}})*+\s*+[,，]?\s*+等人?"
     r"|[^.。]*?\.(?=\s))"
 )
 _GAP = " \t,，.。:：\u3000"

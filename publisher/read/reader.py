@@ -19,6 +19,7 @@ from publisher.read.encoding import decode_bytes
 from publisher.read.files import over_limit
 from publisher.result import Result, message
 from publisher.source import Record, SourceLine
+from publisher.text import IDEOGRAPHS
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -30,7 +31,7 @@ _HEADER_KEYS: dict[str, tuple[str, ...]] = {
     "uuid": ("uuid", "id", "record id"),
 }
 # possessive quantifiers (*+, ++): nothing to backtrack into, so a line of spaces is linear
-_HEADER_RE = re.compile(r"^\s*+([A-Za-z][A-Za-z ]*+|[\u4e00-\u9fff]++)\s*+[:：]\s*+(.*)$")
+_HEADER_RE = re.compile(rf"^\s*+([A-Za-z][A-Za-z ]*+|[{IDEOGRAPHS}]++)\s*+[:：]\s*+(.*)$")
 _TITLE_RE = re.compile(r"^\s*(回调数据记录|callback (data )?record)\s*$", re.I)
 _OUTLINE_RE = re.compile(r"^\s*(大纲|outline)\s*[:：]\s*$", re.I)
 _CONTENT_RE = re.compile(r"^\s*(内容|正文|content)\s*[:：]\s*$", re.I)

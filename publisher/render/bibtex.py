@@ -15,6 +15,7 @@ from publisher.render import Output, RenderOptions
 from publisher.render.bibliography import pages, published_items
 from publisher.render.notes import clean_text, illegal_characters
 from publisher.result import Result
+from publisher.text import LANG_TAGS
 
 BIB_TYPES = {
     "article-journal": "article", "book": "book", "chapter": "incollection", "paper-conference": "inproceedings",
@@ -47,7 +48,7 @@ def entry(item: CslItem) -> str:
         ("pages", "--".join(escape(p) for p in (first, last) if p) or None),
         ("doi", escape(item.DOI) if item.DOI else None),
         ("url", _url(item.URL) if item.URL else None),
-        ("langid", {"zh-CN": "chinese", "en-US": "english"}.get(item.language or "")),
+        ("langid", {LANG_TAGS["zh"]: "chinese", LANG_TAGS["en"]: "english"}.get(item.language or "")),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{BIB_TYPES[item.type]}{{{item.id},\n{body}\n}}\n"

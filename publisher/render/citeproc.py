@@ -24,13 +24,13 @@ from publisher.model import Document
 from publisher.render.bibliography import csl_json, published_items
 from publisher.render.pandoc_run import pandoc_api_version, run_pandoc
 from publisher.render.template_dir import installed_templates
+from publisher.text import LANG_TAGS
 
 Node = dict[str, Any]
 SHIPPED = {
     "vancouver": "csl/nlm-citation-sequence.csl",
     "gb7714": "csl/china-national-standard-gb-t-7714-2015-numeric.csl",
 }
-LANG_TAGS = {"zh": "zh-CN", "en": "en-US"}
 
 
 def style_path(name: str | Path) -> Path:

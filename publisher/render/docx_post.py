@@ -28,8 +28,8 @@ from publisher.render import RenderOptions
 from publisher.render.docx_review import review_marks
 from publisher.render.docx_xml import deterministic_zip, el, field_runs, put, read_zip
 from publisher.render.notes import clean_text
-from publisher.render.pandoc_ast import LANG_TAGS
 from publisher.render.pdf import running_title
+from publisher.text import LANG_TAGS
 
 TEXT_WIDTH = 11906 - 2 * 1800  # A4 minus the reference.docx margins, twentieths of a point
 RULE_THICK = {"val": "single", "sz": "12", "space": "0", "color": "000000"}  # 1.5 pt
@@ -217,7 +217,7 @@ def language(d: Docx, doc: Document, options: RenderOptions) -> None:
     """Proofing and East Asian language for the whole document, and English typography."""
     styles, settings = d.styles.element, d.settings.element
     for lang in styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang") + settings.xpath("w:themeFontLang"):
-        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:val"), LANG_TAGS["en"])
         lang.set(qn("w:eastAsia"), LANG_TAGS[doc.language])
     if doc.language == "en":
         for name in ENGLISH_BODY:  # as the PDF: 11 pt on 15 pt
@@ -239,8 +239,8 @@ def compatibility(d: Docx, doc: Document, options: RenderOptions) -> None:
     if doc.language == "zh":
         # Word's line-breaking rules for Chinese, with the citation's "[" added to the
         # characters that never start a line: a citation stays with the word before it
-        put(settings, el("w:noLineBreaksAfter", {"lang": "zh-CN", "val": NO_BREAK_AFTER}))
-        put(settings, el("w:noLineBreaksBefore", {"lang": "zh-CN", "val": NO_BREAK_BEFORE + "["}))
+        put(settings, el("w:noLineBreaksAfter", {"lang": LANG_TAGS["zh"], "val": NO_BREAK_AFTER}))
+        put(settings, el("w:noLineBreaksBefore", {"lang": LANG_TAGS["zh"], "val": NO_BREAK_BEFORE + "["}))
 
 
 def running_header(d: Docx, doc: Document, options: RenderOptions) -> None:

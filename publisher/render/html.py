@@ -30,12 +30,12 @@ from publisher.render.columns import display_width
 from publisher.render.notes import Notes, clean_text, illegal_characters
 from publisher.render.template_dir import template_path
 from publisher.result import Result
+from publisher.text import LANG_TAGS
 
 SHORT_HEADER = 12  # display columns: six CJK characters
 LONG_RUN = 20
 _LONG_RUN = re.compile(rf"[0-9A-Za-z_./:%+-]{{{LONG_RUN},}}")
 
-LANG_TAGS = {"zh": "zh-CN", "en": "en"}
 # Chapters and their sections: a review's third level would double the contents on a phone.
 TOC_DEPTH = 2
 

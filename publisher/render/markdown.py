@@ -46,8 +46,8 @@ from publisher.model import (
 from publisher.render import Output, RenderOptions
 from publisher.render.cite_groups import attach_citations, cite_groups
 from publisher.render.notes import Notes, clean_text, illegal_characters
-from publisher.render.pandoc_ast import LANG_TAGS
 from publisher.result import Result
+from publisher.text import LANG_TAGS
 from publisher.urls import quote_url
 
 # Characters with a meaning somewhere in Pandoc's inline markdown. `'` and `"` are here

@@ -56,6 +56,7 @@ from publisher.render.columns import column_shares
 from publisher.render.notes import Notes, clean_text
 from publisher.render.pandoc_run import pandoc_api_version
 from publisher.tables.captions import TABLE_REF_RE
+from publisher.text import LANG_TAGS
 
 Node = dict[str, Any]
 
@@ -68,7 +69,6 @@ STYLE_TABLE_NUMBER = "Table Number"
 STYLE_TABLE_REFERENCE = "Table Reference"
 WORD_JOINER = "\u2060"
 
-LANG_TAGS = {"zh": "zh-CN", "en": "en-US"}
 MAX_HEADING_LEVEL = 6
 
 

@@ -12,7 +12,6 @@ error rather than a page of empty boxes.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +26,7 @@ from publisher.render.template_dir import template_path
 from publisher.render.typst_escape import guard_typst_syntax
 from publisher.render.typst_run import compile_pdf
 from publisher.result import Result
+from publisher.text import WIDE_RE
 
 # The main file: two fixed lines, then pandoc's body. Nothing from the record is spliced
 # into these lines; the configuration travels as a JSON string in sys.inputs.
@@ -38,9 +38,6 @@ MONO = "DejaVu Sans Mono"
 
 FRONT_IDS = ("abstract", "keywords")  # the divs pandoc_ast puts before the first chapter
 RUNNING_TITLE_MAX = {"zh": 40, "en": 80}  # characters in the page header
-
-# Han, kana, hangul, CJK punctuation and full-width forms: text that needs a CJK face.
-CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
@@ -56,7 +53,7 @@ def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
         insert_toc(ast)
     source = doc.metadata.source
     body = run_pandoc(ast, "typst", ["--wrap=none"], timeout=options.timeout, source=source).decode("utf-8")
-    needs_cjk = doc.language == "zh" or bool(CJK.search(body + doc.title + "".join(doc.keywords)))
+    needs_cjk = doc.language == "zh" or bool(WIDE_RE.search(body + doc.title + "".join(doc.keywords)))
     if needs_cjk and not fonts.has_cjk:
         raise RenderError(
             f"no CJK font found for the PDF (wanted {CJK_SERIF[0]} / {CJK_SANS[0]}): "

@@ -54,7 +54,7 @@ def test_page_is_standalone_with_language_and_meta(rich_doc_zh: Document) -> Non
 
 def test_english_page_uses_english_labels(rich_doc_en: Document) -> None:
     tree = page(rich_doc_en)
-    assert tree.get("lang") == "en"
+    assert tree.get("lang") == "en-US"  # the tag every writer uses (publisher.text.LANG_TAGS)
     headings = [h.text_content() for h in tree.iter("h2")]
     assert headings == ["Contents", "Abstract", "1 Introduction", "2 Architectures", "References"]
     assert tree.findtext(".//figcaption") == "Table 1 Comparison of image recognition models"
