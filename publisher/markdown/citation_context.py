@@ -41,10 +41,12 @@ _UNIT_BEFORE = re.compile(r"[0-9][ \t\u00a0]*+(?P<unit>[A-Za-zμµΩ]++(?:[/·][
 # a chemical formula: element symbols with counts (`LiCl`, `Li₂S`, `H2O`, `CO₂`)
 _FORMULA_BEFORE = re.compile(r"(?<![A-Za-z0-9_])(?:[A-Z][a-z]?[0-9₀-₉]*+){1,8}$")
 _FORMULA_PART = re.compile(r"([A-Z][a-z]?)([0-9₀-₉]*)")
-# a naming verb before a bracket: what follows is a value (`记为[214]`, `set to [0]`)
+# a naming verb before a bracket: what follows is a value (`记为[214]`, `k 取[2, 5]`, `set to [0]`);
+# not a word that ends in 取 (提取 extraction, 获取, 采取 …: a topic a source is cited for)
+_TAKE_COMPOUNDS = "提获采选抽读萃吸录争汲攫截索摄听窃夺"
 _VALUE_VERB_BEFORE = re.compile(
-    r"(?:记[为作]|设[为定]?为?|取[为值]|定为|写[为作]|表示为|标为|赋值为|等于|"
-    r"(?<![A-Za-z])(?i:denoted(?:\s+(?:as|by))?|written\s+as|set\s+to|equals?|assigned))[ \t]*+$"
+    rf"(?:记[为作]|设(?:定?为)|取[为值]|(?<![{_TAKE_COMPOUNDS}])取|定为|写为|表示为|赋值为|等于|"
+    r"(?<![A-Za-z])(?i:denoted(?:\s+(?:as|by))?|written\s+as|set\s+to|equals?))[ \t]*+$"
 )
 MATH_OPERATORS = "∈∉∋=≠≈≡≤≥<>⊂⊆⊃⊇×÷±∓→↦∀∃"
 # words that name a location or an interval: a pair `[a, b]` after one is coordinates
@@ -99,8 +101,8 @@ def _long_identifier(text: str, start: int, window: str) -> bool:
     citation ends a clause or stands before punctuation (`methods[3].`, `methods[3], and`)."""
     if _LONG_IDENT_BEFORE.search(window) is None:
         return False
-    close = text.find("]", start)
-    return close > 0 and bool(_PROSE_AFTER.match(text, close + 1))
+    close = text.find("]", start, start + WINDOW)
+    return close > 0 and bool(_PROSE_AFTER.match(text[close + 1 : close + 1 + WINDOW]))
 
 
 def _unit(window: str) -> bool:
