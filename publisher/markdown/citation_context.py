@@ -14,8 +14,9 @@
   before a unit or an interval word;
 - an EXPONENT, an ISOTOPE or a CHARGE: a superscript glued to a digit, a unit symbol, a
   one-letter symbol or an element, or followed by a letter or a sign. A superscript after
-  `%`, `‰`, `℃` or a CJK unit (`12%²`, `2000升²`) is a citation: no exponent goes there
-  (areas and volumes are written 平方米, 立方米, so `米²`/`米³` stay exponents).
+  `%`, `‰`, `℃`, a CJK unit or a formula's subscript (`12%²`, `2000升²`, `CH₄⁵`) is a
+  citation: no exponent goes there (areas and volumes are written 平方米, 立方米, so
+  `米²`/`米³` stay exponents; a charge has its sign, `SO₄²⁻`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ _UNIT_AFTER = re.compile(r"(?P<unit>[A-Za-zμµΩ°℃%‰][A-Za-z0-9μµΩ/·�
 _INTERVAL_AFTER = re.compile(r"(?:区间|之间|之内|范围|以内|内)")
 _CJK_UNIT_BEFORE = re.compile(r"[0-9０-９][ \t]*[千厘毫微纳平方立]?(?P<unit>[米克升秒吨亩])$")
 _NO_EXPONENT = "%％‰℃℉°"  # a superscript after one of these is no power
+_SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"  # the end of a formula (`CO₂`): a superscript after one is no power
 _TOKEN_BEFORE = re.compile(r"[^\W\d_]{1,12}$")  # a word of letters (wide ones are cut off below)
 _SUP_FOLLOWERS = re.compile(rf"[A-Za-z0-9⁺⁻⁼ᵃ-ᵿ·/^_{SUPERSCRIPT_DIGITS}]")
 _OPERATORS_BEFORE = "=≈≠<>≤≥+±×÷·/^*"
@@ -160,8 +162,8 @@ def superscript_context(text: str, start: int, end: int, before: str, spaced: bo
     prev = window[-1:]
     if not prev or prev.isspace():
         return False
-    if prev in _NO_EXPONENT:
-        return True
+    if prev in _NO_EXPONENT or prev in _SUBSCRIPT_DIGITS:
+        return True  # `12%²`; `CH₄⁵` (a charge has its sign, `SO₄²⁻`, and fails above)
     if prev.isdigit() or prev in ")]}" or prev in _SUPERSCRIPT_SIGNS or prev in _OPERATORS_BEFORE:
         return False
     token = _TOKEN_BEFORE.search(window)
