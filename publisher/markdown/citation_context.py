@@ -4,7 +4,8 @@
 (WINDOW characters) and say what its neighbours make it:
 
 - an INDEX: a bracket glued to a short identifier or after an operator (`x[2]`, `a=[1,2]`),
-  or glued to a longer lower-case identifier in the middle of an English sentence
+  or glued to a longer identifier in the middle of an English sentence that is code
+  (`input_buffer[12] before`) or a plural whose element the sentence is about
   (`actions[3] is the first call`); but not after an acronym (`CNN[3]`), a unit after a
   number (`50 μg/L［7］`) or a chemical formula (`LiCl[4]`), nor a full-width bracket (code
   writes ASCII brackets);
@@ -33,10 +34,19 @@ _SENTENCE_PUNCT = SENTENCE_END + "．"
 _BEFORE_INDEX = re.compile(
     rf"(?:(?<![A-Za-z0-9_])(?!al$)(?P<ident>[A-Za-z_][A-Za-z0-9_]{{0,{MAX_SHORT_IDENT - 1}}})|[=:(\[{{<$@\-+*/])$"
 )
-_ACRONYM = re.compile(r"[A-Z]{2,4}")
+# a name, not an index: an acronym (`CNN`) or a capitalised name with capitals inside (`ViT`)
+_NAME = re.compile(r"[A-Z]{2,4}|[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*")
 # a longer identifier glued to an ASCII bracket, then more of an English sentence: an index
 _LONG_IDENT_BEFORE = re.compile(rf"(?<![A-Za-z0-9_.])[a-z_][A-Za-z0-9_]{{{MAX_SHORT_IDENT},}}$")
+# ... written as code (`input_buffer`, `numItems`, `stage2`), or a plural noun whose element
+# the sentence goes on about in the singular (`actions[3] is`): a citation after a plural noun
+# takes its verb in the plural (`studies[3] show`)
+_CODE_IDENT = re.compile(r"[A-Za-z0-9]*(?:_|[a-z][A-Z]|[A-Za-z][0-9])")
+_PLURAL = re.compile(r"[a-z]{3,}[^isu]s$")  # not -is, -ss, -us (analysis, class, status)
 _PROSE_AFTER = re.compile(r"[ \t]++[a-z]{2,}\b")
+_SINGULAR_VERB_AFTER = re.compile(
+    r"[ \t]++(?:is|was|has|does|holds|contains|returns|stores|points|refers|equals|becomes|remains)\b"
+)
 # a unit after a number (`50 μg/L`, `3 mL`, `20 kPa·s`): its letters are no identifier
 _UNIT_BEFORE = re.compile(r"[0-9][ \t\u00a0]*+(?P<unit>[A-Za-zμµΩ]++(?:[/·][A-Za-zμµΩ]++)*+)$")
 # a chemical formula: element symbols with counts (`LiCl`, `Li₂S`, `H2O`, `CO₂`)
@@ -59,7 +69,7 @@ _COORD_BEFORE = re.compile(
 )
 _UNIT_AFTER = re.compile(r"(?P<unit>[A-Za-zμµΩ°℃%‰][A-Za-z0-9μµΩ/·⁻¹²³]*)")
 _INTERVAL_AFTER = re.compile(r"(?:区间|之间|之内|范围|以内|内)")
-_CJK_UNIT_BEFORE = re.compile(r"[0-9０-９][ \t]*[千厘毫微纳平方立]?(?P<unit>[米克升秒吨亩])$")
+_CJK_UNIT_BEFORE = re.compile(r"(?:[0-9０-９][ \t]*|(?P<per>/))[千厘毫微纳平方立]?(?P<unit>[米克升秒吨亩])$")
 _NO_EXPONENT = "%％‰℃℉°"  # a superscript after one of these is no power
 _SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"  # the end of a formula (`CO₂`): a superscript after one is no power
 _TOKEN_BEFORE = re.compile(r"[^\W\d_]{1,12}$")  # a word of letters (wide ones are cut off below)
@@ -94,17 +104,23 @@ def is_index(text: str, start: int, before: str) -> bool:
     ident = index.group("ident")
     if not ident:
         return True  # an operator: `a=[1,2]`, `f([1])`
-    return not (_ACRONYM.fullmatch(ident) or _unit(window) or _formula(window))
+    return not (_NAME.fullmatch(ident) or _unit(window) or _formula(window))
 
 
 def _long_identifier(text: str, start: int, window: str) -> bool:
-    """`actions[3] is the first call`: a lower-case identifier of more than MAX_SHORT_IDENT
-    characters glued to `[n]`, with the sentence going on in English words after it. A
-    citation ends a clause or stands before punctuation (`methods[3].`, `methods[3], and`)."""
-    if _LONG_IDENT_BEFORE.search(window) is None:
+    """`actions[3] is the first call`, `input_buffer[12] before …`: a lower-case identifier
+    of more than MAX_SHORT_IDENT characters glued to `[n]` in the middle of an English
+    sentence, written as code or a plural noun followed by a singular verb. A citation glued
+    to a word ends a clause (`methods[3].`), or the sentence goes on in the plural
+    (`studies[3] show`)."""
+    ident = _LONG_IDENT_BEFORE.search(window)
+    if ident is None:
         return False
     close = text.find("]", start, start + WINDOW)
-    return close > 0 and bool(_PROSE_AFTER.match(text[close + 1 : close + 1 + WINDOW]))
+    after = text[close + 1 : close + 1 + WINDOW] if close > 0 else ""
+    if _CODE_IDENT.match(ident.group()):
+        return bool(_PROSE_AFTER.match(after))
+    return bool(_PLURAL.search(ident.group()) and _SINGULAR_VERB_AFTER.match(after))
 
 
 def _unit(window: str) -> bool:
@@ -174,8 +190,8 @@ def superscript_context(text: str, start: int, end: int, before: str, spaced: bo
             return False
         return not (head[-1:].isdigit() or ends_with(head, _OPERATORS_BEFORE))
     unit = _CJK_UNIT_BEFORE.search(window)
-    if unit:
-        return unit.group("unit") != "米" or _digits(text[start:end]) not in ("2", "3")
+    if unit:  # `2000升²` is a citation; `30米²` an area, `9.8米/秒²` an acceleration
+        return not unit.group("per") and (unit.group("unit") != "米" or _digits(text[start:end]) not in ("2", "3"))
     return bool(_WIDE_RE.match(prev)) or prev in _SENTENCE_PUNCT or prev in "\"'”’»›"
 
 
