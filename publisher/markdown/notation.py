@@ -17,21 +17,24 @@ a reference word) and ranges use any dash `-` `–` `—` `~` `～` `〜` `至`;
 full-width. Adjacent markers (nothing or only spaces between) form one group; a marker written
 after the clause's closing punctuation moves before it (`方法。[3]` -> `方法[3]。`).
 
-NOT a citation, decided by context:
+NOT a citation, decided by context (the tests are `citation_context`):
 
 - data in brackets: zero or a leading zero (`[0]`, `[01]`), decimals (`[1.5]`, `[0.5, 1]`),
   ranges wider than MAX_RANGE (`[1-100]`), a number above MAX_PLAIN that the supplied list does
-  not have (years `[2021]`, `[2020–2024]`);
+  not have (years `[2021]`, `[2020–2024]`); a value after a naming verb (`调值记为[214]`,
+  `denoted [35]`);
 - array indices and literals: brackets glued to an identifier (`x[2]`, `q[2]`, `arr[3]`,
-  `a[1][2]`) or after an operator (`a=[1,2]`, `f([1])`); an upper-case acronym before the
-  bracket (`CNN[3]`) is a word, not an index;
+  `a[1][2]`, and `actions[3] is …` inside an English sentence) or after an operator
+  (`a=[1,2]`, `f([1])`); an upper-case acronym (`CNN[3]`), a unit after a number
+  (`50 μg/L[7]`) or a chemical formula (`LiCl[4]`) before the bracket is a word, not an index;
 - intervals and coordinates in mathematical prose: a square bracket after a math operator
   (`T ∈ [3, 8] s`, `(x, y) = [2, 5]`); a pair `[a, b]` after a coordinate word (`cell [3, 4]`,
-  `区间[3, 8]`), before a unit or an interval word (`[3, 8] s`, `[3, 8]之间`), or holding a
-  number that no supplied entry has; mixed brackets (`[3, 8)`) never match at all;
+  `区间[3, 8]`), before a unit or an interval word (`[3, 8] s`, `[3, 8]之间`), or not backed
+  by the supplied list; mixed brackets (`[3, 8)`) never match at all;
 - units and exponents: a superscript glued to a digit (`10⁻³`, `2¹²`, `10⁷`), to a unit or a
   one-letter symbol (`m²`, `m³·m⁻³`, `cm⁻¹`, `x²`, `R²`), to a closing ASCII bracket (`f(x)²`),
-  or after an operator (`E = mc²`); a superscript that follows a superscript sign (`⁻³`);
+  or after an operator (`E = mc²`); a superscript that follows a superscript sign (`⁻³`). After
+  `%`, `‰`, `℃` or a CJK unit (`含量为12%²`, `2000升^2^`) it is a citation: no power goes there;
 - isotope and chemical labels: a superscript followed by a letter, a sign or a digit (`¹⁴C`,
   `²³⁰Th`, `δ¹³C`, `Ca²⁺`), or glued to an element symbol (`Fe³`);
 - list and section numbers: parentheses without a reference word (`(1)`, `（2）`), `1.`,
@@ -42,8 +45,10 @@ The supplied list is evidence. `supplied` is the set of numbers the record's lis
 when there is none: context alone decides). Unambiguous forms (footnote labels, `【3】`,
 `⁽³⁾`, reference words) stay citations even when the number is missing (a later stage drops it
 and reports it); ambiguous ones (bare superscripts, square-bracket pairs, `Ref. n` in running
-text) need the number to be supplied. Numbers above MAX_PLAIN are citations only when the
-supplied list has them (a list of 1500 entries is cited as `[1203]`).
+text) need the list to back them: one number supplied at least, none beyond BEYOND_LIST times
+the list's last number (the others are dropped and reported later). Numbers above MAX_PLAIN
+are citations only when the supplied list has them (a list of 1500 entries is cited as
+`[1203]`).
 
 Cost: every pattern is bounded (at most MAX_ITEMS numbers, MAX_DIGITS digits each) and the
 context checks look at a fixed window around a marker, so splitting is linear in the text.
@@ -55,25 +60,25 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from publisher.markdown.citation_context import (
+    MATH_OPERATORS,
+    after_value_verb,
+    coordinates_before,
+    ends_with,
+    is_index,
+    superscript_context,
+    unit_or_interval_after,
+    window_before,
+)
 from publisher.markdown.citation_groups import normalise_cites
 from publisher.model import Cite, Inline, Text
-from publisher.text import (
-    ELEMENT_SYMBOLS,
-    IDEOGRAPHS,
-    SENTENCE_END,
-    SUPERSCRIPT_DIGITS,
-    SUPERSCRIPTS,
-    UNIT_SYMBOLS,
-    WIDE,
-    fold_width,
-)
-
-_SENTENCE_PUNCT = SENTENCE_END + "．"
+from publisher.text import IDEOGRAPHS, SENTENCE_END, SUPERSCRIPT_DIGITS, SUPERSCRIPTS, fold_width
 
 MAX_PLAIN = 999  # above this a bracketed number is a year or data unless the supplied list has it
 MAX_RANGE = 50  # a range wider than this is data, not a citation group
 MAX_ITEMS = 40  # numbers in one marker
 MAX_DIGITS = 6
+BEYOND_LIST = 2  # an ambiguous group may name numbers up to this many times the last supplied one
 
 Supplied = frozenset[int] | None
 
@@ -87,7 +92,7 @@ BRACKETS = {"[": "]", "［": "］", "【": "】", "〔": "〕", "〖": "〗", "�
 _SQUARE = "[［"  # the family that mathematical prose also uses (intervals, indices)
 _OPENS = re.escape("".join(BRACKETS))
 _CLOSES = re.escape("".join(BRACKETS.values()))
-DASHES = "-‐‑‒–—―~～〜−至"
+DASHES = "-‐‑‒–—―~～〜−－﹣至"
 SEPARATORS = ",，、;；､﹐﹑"
 _WS = r"[ \t\u00a0\u3000]*+"
 _DIGIT = "0-9０-９"
@@ -133,29 +138,8 @@ ENTRY_LABEL_RE = re.compile(
 )
 
 # --------------------------------------------------------------------------- the context
-# x[1], arr[3], a=[1,2], f([1]): a short identifier or an operator right before the bracket
-_BEFORE_INDEX = re.compile(r"(?:(?<![A-Za-z0-9_])(?!al$)(?P<ident>[A-Za-z_][A-Za-z0-9_]{0,3})|[=:(\[{<$@\-+*/])$")
-_ACRONYM = re.compile(r"[A-Z]{2,4}")
-_MATH_OPERATORS = "∈∉∋=≠≈≡≤≥<>⊂⊆⊃⊇×÷±∓→↦∀∃"
-# words that name a location or an interval: a pair `[a, b]` after one is coordinates
-_COORD_BEFORE = re.compile(
-    r"(?:(?<![A-Za-z])(?i:interval|range|cell|coordinates?|point|position|element|entry|index|grid|matrix|"
-    r"vector|array|pixel|node|location|window|domain|bounds)"
-    r"|区间|坐标|网格|矩阵|向量|数组|下标|索引|像素|取值|介于|位于|(?:范围|位置|元素|单元格?)[为是在于:：])"
-    r"[为是在于取:：]?$"
-)
-_UNIT_AFTER = re.compile(r"(?P<unit>[A-Za-zμµΩ°℃%‰][A-Za-z0-9μµΩ/·⁻¹²³]*)")
-_INTERVAL_AFTER = re.compile(r"(?:区间|之间|之内|范围|以内|内)")
-_CJK_UNIT_BEFORE = re.compile(r"[0-9０-９][ \t]*[千厘毫微纳平方立]?[米克升秒吨亩]$")
-_TOKEN_BEFORE = re.compile(r"[^\W\d_]{1,12}$")  # a word of letters (wide ones are cut off below)
-_SUP_FOLLOWERS = re.compile(rf"[A-Za-z0-9⁺⁻⁼ᵃ-ᵿ·/^_{SUPERSCRIPT_DIGITS}]")
-_OPERATORS_BEFORE = "=≈≠<>≤≥+±×÷·/^*"
-_SUPERSCRIPT_SIGNS = SUPERSCRIPT_DIGITS + "⁺⁻⁼⁽⁾ⁱⁿ"
 _IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPHS}]")
-_WIDE_RE = re.compile(f"[{WIDE}]")
-_WIDE_TAIL = re.compile(f"^.*[{WIDE}]")  # a CJK character ends the word before a superscript
 _ANY_DIGIT_RE = re.compile(f"[{_DIGIT}{SUPERSCRIPT_DIGITS}]")
-_WINDOW = 24  # characters of context looked at around a marker
 # parse_numbers: superscripts and their separators as plain characters, inner brackets out
 _PLAIN_DIGITS: dict[int, int | str | None] = {**SUPERSCRIPTS, ord("˒"): ",", ord("ʼ"): ",", ord("˗"): "-"}
 _INNER_BRACKETS_RE = re.compile(r"[\[\]【】〔〕〖〗〘〙⟦⟧﹝﹞〚〛()（）^]+")
@@ -193,27 +177,20 @@ def parse_numbers(body: str) -> list[int] | None:
 
 def _numbers(body: str, supplied: Supplied, need_supplied: bool) -> list[int] | None:
     """The numbers of a body, when every one may be a citation: a number above MAX_PLAIN
-    only when supplied; with `need_supplied` (ambiguous forms), every number supplied."""
+    only when supplied. With `need_supplied` (ambiguous forms) the supplied list must back
+    the group: one number of it at least is supplied and none lies beyond BEYOND_LIST times
+    the last supplied number (`[7，13]` of a list of ten is a citation whose 13 is dropped
+    later; `^7,35^` or `[3, 80]` of a list of ten is data)."""
     numbers = parse_numbers(body)
     if numbers is None:
         return None
-    for n in numbers:
-        known = supplied is not None and n in supplied
-        if n > MAX_PLAIN and not known:
-            return None
-        if need_supplied and supplied is not None and not known:
+    if any(n > MAX_PLAIN and not (supplied is not None and n in supplied) for n in numbers):
+        return None
+    if need_supplied and supplied is not None:
+        ceiling = BEYOND_LIST * max(supplied, default=0)
+        if not any(n in supplied for n in numbers) or any(n > ceiling for n in numbers):
             return None
     return numbers
-
-
-def _window_before(text: str, i: int, before: str) -> str:
-    head = text[max(0, i - _WINDOW) : i]
-    return head if i >= _WINDOW else before[-(_WINDOW - i) :] + head
-
-
-def _ends_with(text: str, chars: str) -> bool:
-    """The last character of `text` is one of `chars` (never true of an empty text)."""
-    return bool(text) and text[-1] in chars
 
 
 def _is_pair(body: str) -> bool:
@@ -222,14 +199,6 @@ def _is_pair(body: str) -> bool:
 
 
 # --------------------------------------------------------------------------- the decisions
-def _is_index(text: str, start: int, before: str) -> bool:
-    """`x[2]`, `arr[3]`, `a=[1,2]`: an identifier or an operator glued to the bracket."""
-    index = _BEFORE_INDEX.search(_window_before(text, start, before))
-    if index is None:
-        return False
-    return not (index.group("ident") and _ACRONYM.fullmatch(index.group("ident")))
-
-
 def _bracket(m: re.Match[str], text: str, before: str, supplied: Supplied) -> list[int] | None:
     opener, closer = m.group("open"), m.group("close")
     if BRACKETS.get(fold_width(opener)) != fold_width(closer) and BRACKETS.get(opener) != closer:
@@ -237,25 +206,13 @@ def _bracket(m: re.Match[str], text: str, before: str, supplied: Supplied) -> li
     body = m.group("bracket")
     if opener not in _SQUARE or m.group("bword"):
         return _numbers(body, supplied, False)
-    window = _window_before(text, m.start(), before).rstrip()
-    if _is_index(text, m.start(), before) or _ends_with(window, _MATH_OPERATORS):
+    window = window_before(text, m.start(), before).rstrip()
+    if is_index(text, m.start(), before) or ends_with(window, MATH_OPERATORS) or after_value_verb(window):
         return None
     pair = _is_pair(body)
-    if pair and (_COORD_BEFORE.search(window) or _unit_or_interval_after(text, m.end())):
+    if pair and (coordinates_before(window) or unit_or_interval_after(text, m.end())):
         return None
     return _numbers(body, supplied, pair)
-
-
-def _unit_or_interval_after(text: str, end: int) -> bool:
-    after = text[end : end + _WINDOW]
-    if _INTERVAL_AFTER.match(after):
-        return True
-    spaced = after.lstrip(" \t\u00a0")
-    unit = _UNIT_AFTER.match(spaced) if len(after) - len(spaced) <= 1 else None
-    if unit is None:
-        return False
-    token = unit.group("unit").split("/")[0].split("·")[0].rstrip("⁻¹²³")
-    return token in UNIT_SYMBOLS or bool(token) and token[0] in "%‰°℃"
 
 
 def _strong(group: str) -> Callable[[re.Match[str], str, str, Supplied], list[int] | None]:
@@ -274,37 +231,11 @@ def _word(m: re.Match[str], text: str, before: str, supplied: Supplied) -> list[
 
 def _superscript(group: str) -> Callable[[re.Match[str], str, str, Supplied], list[int] | None]:
     def decide(m: re.Match[str], text: str, before: str, supplied: Supplied) -> list[int] | None:
-        if not _superscript_context(text, m.start(), m.end(), before, spaced=group == "pandoc"):
+        if not superscript_context(text, m.start(), m.end(), before, spaced=group == "pandoc"):
             return None
         return _numbers(m.group(group), supplied, True)
 
     return decide
-
-
-def _superscript_context(text: str, start: int, end: int, before: str, spaced: bool) -> bool:
-    """A superscript number is a citation after a word or a CJK character, or after the
-    clause's punctuation; not glued to a number, a unit, a symbol or a sign (an exponent),
-    nor before a letter or a sign (an isotope, a charge)."""
-    if _SUP_FOLLOWERS.match(text, end):
-        return False
-    window = _window_before(text, start, before)
-    if spaced:
-        window = window.rstrip(" \t")
-    prev = window[-1:]
-    if not prev or prev.isspace():
-        return False
-    if prev.isdigit() or prev in ")]}" or prev in _SUPERSCRIPT_SIGNS or prev in _OPERATORS_BEFORE:
-        return False
-    token = _TOKEN_BEFORE.search(window)
-    word = _WIDE_TAIL.sub("", token.group()) if token else ""
-    if word:
-        head = window[: len(window) - len(word)].rstrip(" \t")
-        if len(word) == 1 or word in UNIT_SYMBOLS or word in ELEMENT_SYMBOLS:
-            return False
-        return not (head[-1:].isdigit() or _ends_with(head, _OPERATORS_BEFORE))
-    if _CJK_UNIT_BEFORE.search(window):
-        return False
-    return bool(_WIDE_RE.match(prev)) or prev in _SENTENCE_PUNCT or prev in "\"'”’»›"
 
 
 def _html(m: re.Match[str], text: str, before: str, supplied: Supplied) -> list[int] | None:
@@ -314,7 +245,7 @@ def _html(m: re.Match[str], text: str, before: str, supplied: Supplied) -> list[
         if not (opener and closer) or pairs.get(fold_width(opener)) != fold_width(closer) and pairs.get(opener) != closer:
             return None
         return _numbers(m.group("html"), supplied, False)
-    if not _superscript_context(text, m.start(), m.end(), before, spaced=False):
+    if not superscript_context(text, m.start(), m.end(), before, spaced=False):
         return None
     return _numbers(m.group("html"), supplied, True)
 
@@ -341,7 +272,7 @@ def find_citations(text: str, supplied: Supplied = None, before: str = "") -> li
     for m in MARKER_RE.finditer(text):
         family = next(name for name in _DECIDE if m.group(name) is not None)
         square = family == "bracket" and m.group("open") in _SQUARE
-        if square and (m.start() == index_end or _is_index(text, m.start(), before)):
+        if square and (m.start() == index_end or is_index(text, m.start(), before)):
             index_end = m.end()
             continue
         numbers = _DECIDE[family](m, text, before, supplied)

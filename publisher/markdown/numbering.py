@@ -26,12 +26,13 @@ title that lost a word is worse than a number shown twice. (Known ambiguity: `10
 reads as chapter 10; an English title that starts with a small number and a space is rare.)
 
 **A caption line** is a table label and its number, in any style, and an optional title:
-`表1 标题`, `表 1：标题`, `表3-1 标题`, `表 2.1 标题`, `表X 表格：标题`, `表一 标题`,
-`Table 2. Title`, `Table X: Title`, `TABLE II Title`, `Tab. 3 Title`, `**表2**：标题`,
-`*Table 2.* Title`. A line that starts with a label but reads as a sentence (`表1比较了…。`,
-`Table 2 shows that … .`) is a sentence, not a caption: the grammar asks for a mark or a
-space after the number, and `is_caption_line` for a short single phrase that ends without a
-full stop unless a mark follows the label (`Table 2. Title.` is a caption).
+`表1 标题`, `表 1：标题`, `表3-1 标题`, `表 2.1 标题`, `表X 表格：标题`, `表X-1 标题`,
+`表一 标题`, `Table 2. Title`, `Table X: Title`, `TABLE II Title`, `Tab. 3 Title`,
+`**表2**：标题`, `*Table 2.* Title`. A line that starts with a label but reads as a sentence
+(`表1比较了…。`, `Table 2 shows that … .`) is a sentence, not a caption: the grammar asks for
+a mark or a space after the number, and `is_caption_line` for a short single phrase (at most
+MAX_CAPTION characters, MAX_LATIN_CAPTION in Latin script, no sentence ending inside) that ends
+without a full stop unless a mark follows the label (`Table 2. Title.` is a caption).
 
 **A pointer** to a table is the same label inside running text (`如表3-1所示`, `见表 2`,
 `Table 2.1 shows`, `Tables 2 and 3`, `Tab. 4`); a compound that ends in 表 (`发表`, `代表`,
@@ -43,7 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from publisher.text import CJK_NUMERALS, MEASURE_WORDS, SENTENCE_END
+from publisher.text import CJK_NUMERALS, MEASURE_WORDS, SENTENCE_END, WIDE
 
 _ZH = f"[{CJK_NUMERALS}]"
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -157,8 +158,12 @@ def _roman_value(label: str) -> int:
 
 
 # --------------------------------------------------------------------------- tables
-# a table number as authors write it: 1, 3-1, 2.1, X (the placeholder), 一, II
-TABLE_NUMBER = rf"(?:\d{{1,3}}+(?:[-－–—.．]\d{{1,3}}+)*+|[xXＸ](?![A-Za-z])|{_ZH}{{1,3}}+|[IVX]{{1,5}}+(?![A-Za-z]))"
+# a table number as authors write it: 1, 3-1, 2.1, X (the placeholder), X-1 (a placeholder
+# chapter), 一, II
+TABLE_NUMBER = (
+    rf"(?:\d{{1,3}}+(?:[-－–—.．]\d{{1,3}}+)*+|[xXＸ](?![A-Za-z])(?:[-－–—.．]\d{{1,3}}+)*+|{_ZH}{{1,3}}+"
+    rf"|[IVX]{{1,5}}+(?![A-Za-z]))"
+)
 _ZH_LABEL = r"表"
 _EN_LABEL = r"(?:[Tt]able|TABLE|[Tt]ab\.)"
 
@@ -174,8 +179,13 @@ CAPTION_LINE_RE = re.compile(
 
 
 MAX_CAPTION = 80  # characters: a longer line in the caption grammar is a sentence
+MAX_LATIN_CAPTION = 160  # the same for a caption in Latin script (words take more characters)
 _MARK_RE = re.compile(r"[:：.．|—–*_-]")
-_INNER_STOP_RE = re.compile(r"[。！？][^。！？]")  # a caption is one phrase: no sentence ends inside it
+# a caption is one phrase: no sentence ends inside it (`。` anywhere, `. ` before a capital in
+# the title)
+_INNER_STOP_RE = re.compile(r"[。！？][^。！？]")
+_INNER_LATIN_STOP_RE = re.compile(r"[.!?]\s++[A-Z]")
+_WIDE_RE = re.compile(f"[{WIDE}]")
 
 
 @dataclass(frozen=True)
@@ -228,5 +238,8 @@ def is_caption_line(text: str) -> bool:
     not a sentence (a final stop only after a marked label: `Table 2. Title.`)."""
     t = text.strip()
     c = parse_caption(t)
-    return (c is not None and len(t) <= MAX_CAPTION and not _INNER_STOP_RE.search(t)
-            and (c.marked or t[-1:] not in SENTENCE_END))
+    if c is None or _INNER_STOP_RE.search(t) or not (c.marked or t[-1:] not in SENTENCE_END):
+        return False
+    if _WIDE_RE.search(t):
+        return len(t) <= MAX_CAPTION
+    return len(t) <= MAX_LATIN_CAPTION and not _INNER_LATIN_STOP_RE.search(c.title)

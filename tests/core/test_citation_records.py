@@ -61,3 +61,22 @@ def test_inline_superscripts_that_are_not_citations_publish_as_characters() -> N
     text = text_of(doc)
     assert "4 m²" in text and "H₂O" in text and "以m³计" in text and "<sup>" not in text
     assert cites(doc) == [[1]]
+
+
+def test_a_group_partly_beyond_the_list_keeps_its_supplied_numbers_and_reports_the_others() -> None:
+    body = "该方法在岩溶管道中易受脱气影响［7，13］。传播路径仍有争议^2,9^。样品按编号^3,35^排列。"
+    doc = build_document(record(body, entries(8)), name="t.txt")
+    assert [r.supplied for r in doc.references] == [[7], [2]]
+    assert cites(doc) == [[1], [2]]
+    dropped = " ".join(m.message + m.excerpt for m in doc.report if m.rule == "dropped-citation")
+    assert "13" in dropped and "9" in dropped
+    assert "^3,35^" in text_of(doc) or "3,35" in text_of(doc)  # far beyond the list: the author's data
+
+
+def test_values_after_naming_verbs_and_indices_mid_sentence_stay_text() -> None:
+    body = ("上声调值记为[3]，阳平调值记为[5]，限值为50 μg/L［2］。"
+            "In the trace, actions[4] is the first call, as earlier methods [6] showed for detection[1].")
+    doc = build_document(record(body, entries(8)), name="t.txt")
+    text = text_of(doc)
+    assert "记为[3]" in text and "记为[5]" in text and "actions[4] is" in text
+    assert [r.supplied for r in doc.references] == [[2], [6], [1]]

@@ -176,6 +176,20 @@ def test_citation_parser_costs_linear_time_in_markers():
     assert_linear(make, 8_000, "split_citations", repeat=1)
 
 
+
+def test_citation_context_costs_linear_time_in_markers():
+    """The context checks (units, formulas, naming verbs, identifiers glued to a bracket, the
+    prose after it) look at a fixed window around each marker, whatever follows it."""
+    from publisher.markdown.notation import split_citations
+
+    units = ["actions[3] is ", "记为[2]", "50 μg/L［7］", "LiCl[4]", "12%²", "路径^7,9^", "[7，13]", "buffers[2]   "]
+
+    def make(k: int) -> Callable[[], object]:
+        text = "".join(units[i % len(units)] for i in range(k))
+        return lambda: split_citations(text, frozenset(range(1, 11)))
+
+    assert_linear(make, 8_000, "split_citations in context", repeat=1)
+
 def test_deep_list_nesting_costs_linear_time_in_its_size():
     """1000 levels of "- " indentation: the input grows with depth squared."""
 
