@@ -42,7 +42,7 @@ RULE = "placeholder"
 MAX_NOTE = 120  # visible characters: a placeholder note is short
 
 # the writing verbs a status names (待补充, 尚未生成, 后续补全)
-_ZH_WRITE = "补充|完善|补全|补写|补齐|补上|填写|填充|填入|撰写|续写|编写|添加|生成|完成|更新|写作|写完|写"
+_ZH_WRITE = "补充|完善|补全|补写|补齐|补上|填写|填充|填入|撰写|续写|编写|添加|生成|更新|写作|写完|写"
 _ZH_STATUS = (
     rf"(?<![有尚亟期等接对款招看善虐静坐])待(?:后续|日后|稍后|之后|今后|进一步|定稿后)?(?:{_ZH_WRITE}|填|续)"
     rf"|(?:尚未|暂未|还未|仍未|未能|暂不)(?:{_ZH_WRITE}|给出|提供|展开)"
