@@ -22,7 +22,7 @@ from publisher.assemble.outline import (
     split_keywords,
     strip_number,
 )
-from publisher.assemble.placing import by_number, by_number_and_place, chapter_number
+from publisher.assemble.placing import by_number, by_number_and_place, by_subsections, chapter_number
 from publisher.assemble.substance import has_real_content, what_it_holds
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
 from publisher.markdown.notation import Supplied
@@ -261,8 +261,12 @@ def _choose(
         severity: Severity = "info"
         own, label = number_label(title), chapter_number(title, cand.body)  # label: own, else its sub-sections'
         k, how = by_number(own, title, outline, filled), "by its number (the titles differ)"
-        if k < 0 and has_real_content(cand.body):
-            k, severity = by_number_and_place(label, position[id(cand)], outline, filled, placed), "warning"
+        if k < 0 and has_real_content(cand.body):  # weaker evidence: a warning to check
+            severity = "warning"
+            k, shared = by_subsections(label, cand.body, outline, filled)
+            how = f"by its sub-sections ({', '.join(shared)}); the titles differ, check it"
+        if k < 0 and severity == "warning":
+            k = by_number_and_place(label, position[id(cand)], outline, filled, placed)
             number = "its number" if own else f"the number {label} of its sub-sections"
             how = f"by {number} and its place between the chapters around it; the titles differ, check it"
         if k >= 0:

@@ -14,7 +14,12 @@ A chapter written under another wording than its outline title is still that cha
 - its number (its heading's or its sub-sections') is that of exactly one unwritten outline
   chapter, and it stands between the chapters placed before and after it in content order
   (`by_number_and_place`: the titles may differ entirely; this placement is reported as a
-  warning to check). A number read from sub-sections places a chapter only with its place.
+  warning to check). A number read from sub-sections places a chapter only with its place;
+- its sub-headings name the outline sub-sections of exactly one unwritten outline chapter:
+  at least two of them (each by its own sub-heading), or the only one when its number
+  agrees too, and its number (its heading's or its sub-sections') agrees with that
+  chapter's or it has none (`by_subsections`: wherever it arrives; reported as a warning to
+  check). One shared sub-heading is no evidence: a mini-review may share a "背景".
 Anything else is off-outline material (dropped and reported by the caller).
 """
 
@@ -23,11 +28,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from publisher.assemble.outline import Outline, number_label, similarity
+from publisher.assemble.outline import MATCH_THRESHOLD, Outline, OutlineEntry, number_label, similarity
 from publisher.markdown.lexer import heading
 from publisher.source import SourceLine
 
 NUMBER_MATCH_THRESHOLD = 0.3
+MIN_SHARED_SUBSECTIONS = 2
 # a multi-level number at the start of a sub-section title: its first level is the chapter's
 _SUBSECTION_NUMBER_RE = re.compile(r"^[*_\s]*+(?:(?i:section|sec\.)\s++|§\s*+)?([1-9]\d?)[.．]\d{1,3}(?![\d%])")
 
@@ -69,3 +75,32 @@ def by_number_and_place(label: str, position: int, outline: Outline, filled: set
     before = placed[at - 1][1] if at > 0 else -1
     after = placed[at][1] if at < len(placed) else len(outline.chapters)
     return k if before < k < after else -1
+
+
+def by_subsections(label: str, body: list[SourceLine], outline: Outline, filled: set[int]) -> tuple[int, list[str]]:
+    """The one unwritten outline chapter whose sub-sections the chapter's sub-headings name
+    (see the module's rule), with the outline sub-section titles matched; else (-1, [])."""
+    subs = [h[1] for ln in body if (h := heading(ln.text))]
+    found: list[tuple[int, list[str]]] = []
+    for k, entry in enumerate(outline.chapters):
+        if k in filled or not entry.children or (label and entry.label and entry.label != label):
+            continue
+        matched = _shared_subsections(subs, entry)
+        enough = len(matched) >= MIN_SHARED_SUBSECTIONS or (
+            len(matched) == len(entry.children) == 1 and bool(label) and label == entry.label)
+        if enough:
+            found.append((k, matched))
+    return found[0] if len(found) == 1 else (-1, [])
+
+
+def _shared_subsections(subs: list[str], entry: OutlineEntry) -> list[str]:
+    """The outline sub-sections of `entry` that a sub-heading names, each sub-heading used once."""
+    free = list(subs)
+    matched: list[str] = []
+    for child in entry.children:
+        scored = [(similarity(s, child.title), i) for i, s in enumerate(free)]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= MATCH_THRESHOLD:
+            matched.append(child.title)
+            free.pop(best[1])
+    return matched

@@ -29,6 +29,7 @@ from publisher.clean.headings import strip_junk_headings
 from publisher.clean.leakage import strip_prompt_leakage
 from publisher.clean.machinery import strip_machinery
 from publisher.clean.markup import read_markup
+from publisher.clean.placeholders import strip_placeholders
 from publisher.clean.reflists import strip_invented_references
 from publisher.clean.repetition import strip_repetition
 from publisher.clean.tags import split_generations
@@ -46,6 +47,7 @@ RULES: list[tuple[str, Rule]] = [
     ("markup", read_markup),
     ("unterminated-fence", close_unterminated_fences),
     ("prompt-leakage", strip_prompt_leakage),
+    ("placeholder", strip_placeholders),
     ("assistant-chatter", strip_chatter),
     ("repetition", strip_repetition),
     ("invented-references", strip_invented_references),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from publisher.markdown.lexer import split_sentences
 from publisher.markdown.numbering import (
     TABLE_REF_RE,
     is_caption_line,
@@ -50,7 +51,15 @@ _PLACEHOLDER_CELL_RE = re.compile(
     r"^\s*+([.…\-—–_~·/]*|n/?a|tbd|待定|待补充|待填写?|无|空|数值|[xX]+\s*+%?|[?？]+|value|\.\.\.)\s*+$", re.I
 )
 _INTRO_START_RE = re.compile(r"^\s*+(如|见|由)?\s*+" + TABLE_REF_RE.pattern)
-_STOPS = "。！？!?"
+# a sentence that points at the table that follows without naming its number (见下表 / 结果如下：/
+# summarised in the table below / as follows:): a lead-in only for a placeholder table, dropped with it
+_POINTS_BELOW_RE = re.compile(
+    r"(?:见|如|列于|列在|汇总于|总结于|整理于|归纳于|参见)下表|下表(?:列出|列举|汇总|给出|总结|比较|对比|展示|显示|归纳|概括|所示)"
+    r"|(?:结果|数据|情况)如下|如下所示|[:：]\s*+$"
+    r"|\b(?:the )?(?:following table|table below)\b|\bas follows\s*+[.:]?\s*+$"
+    r"|\b(?:shown|listed|summari[sz]ed|given|compared|presented|reported|tabulated) below\b",
+    re.I,
+)
 MAX_INTRO = 160
 
 
@@ -213,7 +222,7 @@ def _attach(blocks: list[Block], below_first: bool, messages: list[Message]) -> 
             used.add(intro_at)
         intro = _paragraph(blocks, intro_at)
         prev = _paragraph(blocks, first - 1) if first - 1 not in used else None
-        lead_in = prev if intro is None and prev is not None and _last_sentence_ref(prev) is not None else None
+        lead_in = prev if intro is None and prev is not None and _leads_in(prev, b) else None
         if caption is not None:
             c = parse_caption(inline_text(caption.inlines))
             b.caption = c.title if c else ""
@@ -264,8 +273,22 @@ def _drop_orphan_caption(blocks: list[Block], i: int, drop: set[int], messages: 
                                 "sentence introducing a missing table dropped"))
 
 
+def _leads_in(p: Paragraph, table: Table) -> bool:
+    """Whether the paragraph's last sentence points at the table after it: by its number, or,
+    for a placeholder table, with no number at all ("各地田间试验的结果见下表。")."""
+    if _last_sentence_ref(p) is not None:
+        return True
+    last = p.inlines[-1] if p.inlines else None
+    if not isinstance(last, Text) or not is_placeholder(table):
+        return False
+    body = last.text.rstrip()
+    return bool(_POINTS_BELOW_RE.search(body[_sentence_start(body):]))
+
+
 def _sentence_start(body: str) -> int:
-    return max(body.rfind(c, 0, len(body) - 1) for c in _STOPS) + 1
+    """Where the last sentence of `body` starts (the one sentence splitter: `1.5 m`, `et al.`)."""
+    sentences = split_sentences(body)
+    return len(body) - len(sentences[-1]) if sentences else 0
 
 
 def _last_sentence_ref(p: Paragraph) -> re.Match[str] | None:

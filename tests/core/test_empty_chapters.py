@@ -41,9 +41,14 @@ def _warned(doc: Document, title: str) -> bool:
     "This part of the review will be written once you send the remaining sources. In the meantime, let me know "
     "whether you want it to cover privacy law in detail or only summarise the main principles.",
     "待您提供剩余的参考资料后，我再撰写这一节。",
+    "（本章正文尚未生成，此处仅保留章节标题，后续补全。）",
+    "<p><em>This section intentionally left blank pending data.</em></p>",
+    "下面这一节我打算先列出要点、再逐条展开。",
+    "In this section I will first sketch the main points and then expand on each of them.",
 ], ids=["placeholder", "placeholder-2", "TBD", "to-be-completed", "headings-only", "refusal", "refusal-2",
         "chatter", "chatter-and-rule", "token-only", "nothing", "pending-in-emphasis", "forthcoming", "zh-pending",
-        "zh-pending-bracket", "waiting-for-input", "zh-waiting-for-input"])
+        "zh-pending-bracket", "waiting-for-input", "zh-waiting-for-input", "zh-not-generated-heading-kept",
+        "left-blank-in-html", "zh-writers-note", "writers-note"])
 def test_a_chapter_without_real_content_is_left_out_and_reported(body: str) -> None:
     rec = record(OUTLINE, f"{INTRO}### 2 方法\n\n{body}{END}")
     doc = build_document(rec, name="t.txt")
@@ -65,6 +70,33 @@ def test_the_decision_holds_with_the_chatter_rule_switched_off(body: str) -> Non
     rec = record(OUTLINE, f"{INTRO}### 2 方法\n\n{body}{END}")
     doc = build_document(rec, name="t.txt", options=BuildOptions(skip_rules=frozenset({"assistant-chatter"})))
     assert _titles(doc) == ["引言", "结论"] and _warned(doc, "方法")
+
+
+@pytest.mark.parametrize(("body", "held"), [
+    ("（本章正文尚未生成，此处仅保留章节标题，后续补全。）", "only a placeholder note"),
+    ("This section intentionally left blank pending data.", "only a placeholder note"),
+    ("下面这一节我打算先列出要点、再逐条展开。", "only a writer's note"),
+])
+def test_the_decision_holds_with_the_placeholder_and_chatter_rules_switched_off(body: str, held: str) -> None:
+    rec = record(OUTLINE, f"{INTRO}### 2 方法\n\n{body}{END}")
+    off = frozenset({"assistant-chatter", "placeholder"})
+    doc = build_document(rec, name="t.txt", options=BuildOptions(skip_rules=off))
+    assert _titles(doc) == ["引言", "结论"]
+    assert any(m.rule == "empty-chapter" and held in m.message for m in doc.report)
+
+
+@pytest.mark.parametrize("body", [
+    "In this section I compare three cooling systems, which cut milk losses by 30% [4].",
+    "下面这一节我将比较三类工艺，其中UV/H₂O₂的速率常数约为3.1×10⁹ M⁻¹·s⁻¹［9］。",
+    "我国在这一领域的研究起步较晚，但发展迅速。",
+    "此处的研究尚未完成大田验证，但盆栽试验中产甲烷菌活性明显受到抑制。",
+], ids=["writer-i-with-citation", "zh-writer-i-with-figures", "zh-our-country", "note-word-in-content"])
+def test_a_writer_speaking_of_the_topic_keeps_the_chapter(body: str) -> None:
+    """Near-misses: the writer as I with citations or figures, 我国, a status word inside content."""
+    rec = record(OUTLINE, f"{INTRO}### 2 方法\n\n{body}{END}")
+    doc = build_document(rec, name="t.txt")
+    assert _titles(doc) == ["引言", "方法", "结论"]
+    assert not any(m.rule in ("empty-chapter", "placeholder") for m in doc.report)
 
 
 def test_a_real_version_wins_over_an_empty_one() -> None:

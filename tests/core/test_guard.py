@@ -161,3 +161,49 @@ def test_subsection_numbers_that_say_nothing_leave_the_chapter_off_outline(
 def test_the_corpus_records_lose_nothing_silently(path: Path) -> None:
     doc = build_document(path, name=path.name)
     assert not _warnings(doc, "content-loss") and not _warnings(doc, "lost-chapter")
+
+
+SUBSECTIONS_OUTLINE = ("# 标题\n## 第1章 引言\n## 第2章 成本构成\n## 第3章 退货处理模式\n### 3.1 直接退回模式\n"
+                       "### 3.2 海外仓本地化处理模式\n## 第4章 回收中心选址与网络设计\n### 4.1 选址模型\n### 4.2 求解算法\n"
+                       "## 第5章 总结与展望\n")
+
+
+def _with_subsections(heading: str, subsections: tuple[str, ...]) -> str:
+    body = "\n\n".join(f"#### {sub}\n\n关于{sub}：{PARA}" for sub in subsections)
+    return f"### {heading}\n\n{body}"
+
+
+def _returns(middle: str) -> Document:
+    """Chapter 4 (worded unlike the outline) arrives before chapter 3."""
+    chapters = [_chapter("### 1 引言", 1), _chapter("### 2 成本构成", 1), middle,
+                _with_subsections("3 退货处理模式", ("3.1 直接退回模式", "3.2 海外仓本地化处理模式")),
+                _chapter("### 5 总结与展望", 1)]
+    return build_document(record(SUBSECTIONS_OUTLINE, SEP.join(chapters)), name="t.txt")
+
+
+@pytest.mark.parametrize("heading", ["4 退货集散节点该建在哪里：一个多目标规划视角", "退货集散节点该建在哪里"],
+                         ids=["number-agrees", "no-number"])
+def test_a_chapter_is_placed_by_the_outline_subsections_its_subheadings_name(heading: str) -> None:
+    """Issue 11 set 4/09: its number agrees (or it has none) but it arrives before chapter 3
+    and its title shares nothing with the outline's; its sub-headings name both outline
+    sub-sections of the unwritten chapter 4. Published there, in outline order, with a warning."""
+    doc = _returns(_with_subsections(heading, ("4.1 选址模型", "4.2 求解算法")))
+    assert [s.title for s in doc.sections] == ["引言", "成本构成", "退货处理模式", "回收中心选址与网络设计", "总结与展望"]
+    assert [s.title for s in doc.sections[3].sections] == ["选址模型", "求解算法"]
+    (placed,) = [m for m in doc.report if m.rule == "chapter-match"]
+    assert placed.severity == "warning" and "选址模型" in placed.message and "求解算法" in placed.message
+    assert not _warnings(doc, "lost-chapter") and not _warnings(doc, "off-outline")
+
+
+@pytest.mark.parametrize(("heading", "subsections"), [
+    ("医学影像中的深度学习", ("4.1 选址模型", "4.2 卷积网络")),
+    ("医学影像中的深度学习", ("选址模型", "选址模型的扩展")),
+    ("7 医学影像中的深度学习", ("7.1 选址模型", "7.2 求解算法")),
+], ids=["one-shared-subheading", "one-outline-subsection-twice", "number-disagrees"])
+def test_a_chapter_that_shares_too_little_with_an_outline_chapter_stays_off_outline(
+        heading: str, subsections: tuple[str, ...]) -> None:
+    """Near-misses: one shared sub-heading (or one outline sub-section named twice) is no
+    evidence; two shared under another number is another chapter."""
+    doc = _returns(_with_subsections(heading, subsections))
+    assert [s.title for s in doc.sections] == ["引言", "成本构成", "退货处理模式", "总结与展望"]
+    assert any(m.rule == "off-outline" for m in doc.report)
