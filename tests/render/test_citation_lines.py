@@ -37,6 +37,7 @@ def long_paragraph_doc() -> Document:
 
 def pdf_body_lines(doc: Document) -> list[str]:
     data = pdf.render(doc, RenderOptions()).value
+    assert isinstance(data, bytes)
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode("utf-8")
     return text[text.index("引言"):text.index("参考文献")].splitlines()[1:]
@@ -84,7 +85,7 @@ def lines_kept(browser: Any, page_html: str, width: int) -> list[bool]:
     try:
         tab = context.new_page()
         tab.set_content(page_html)
-        return tab.evaluate(SAME_LINE)  # type: ignore[no-any-return]
+        return tab.evaluate(SAME_LINE)
     finally:
         context.close()
 
