@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from publisher.model import Document, Paragraph, Section, Text
+from publisher.model import Block, Document, Paragraph, Section, Text
 from publisher.render import RenderOptions, pdf
 from publisher.render.template_dir import CHECKOUT
 
@@ -25,7 +25,7 @@ WORD = re.compile(r'<word xMin="([^"]*)" yMin="([^"]*)" xMax="([^"]*)" yMax="([^
 
 def chinese_with_english_terms() -> Document:
     """Paragraphs whose English term starts at every position of the line."""
-    paragraphs = [
+    paragraphs: list[Block] = [
         Paragraph([Text(f"{HAN_TEXT[: (k * 5) % 31 + 3]}（{PHRASES[k % len(PHRASES)]}）"
                         f"{HAN_TEXT[:20]}。{HAN_TEXT[k % 9:][:25]}。")])
         for k in range(36)
