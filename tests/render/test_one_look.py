@@ -105,3 +105,37 @@ def test_headings_are_bold_in_the_pdf_as_in_the_docx(lang: str, tmp_path: Path) 
     found = heading_fonts(pdf_of(lang), document(lang), tmp_path)
     assert found and all(fonts for fonts in found.values()), found
     assert all("Bold" in font for fonts in found.values() for font in fonts), found
+
+
+@pytest.mark.parametrize("target", ["docx", "pdf"])
+def test_citations_in_table_cells_are_bracketed_at_body_size(rich_doc_zh: Document, target: str) -> None:
+    """A cell holding a citation shows "[3]" on the line at the cell's size, as the HTML does;
+    in the running text it stays a superscript."""
+    from publisher.render.pandoc_ast import to_pandoc
+    from tests.render.test_pandoc_ast import nodes, plain
+
+    ast = to_pandoc(rich_doc_zh, RenderOptions(), target)
+    table = next(n for n in nodes(ast["blocks"]) if n["t"] == "Table")
+    in_cells = [plain(n["c"][1]) for n in nodes(table) if n["t"] == "Link" and n["c"][2][0].startswith("#ref-")]
+    assert in_cells == ["3", "5"]
+    assert not [n for n in nodes(table) if n["t"] == "Superscript"]
+    cell_text = [plain(n["c"]) for n in nodes(table) if n["t"] in ("Plain", "Para")]
+    assert any(text.endswith("\u2060[3]") for text in cell_text), cell_text
+    outside = [n for n in nodes(ast["blocks"]) if n["t"] == "Superscript"]
+    assert outside and all(plain(n["c"]).startswith("[") for n in outside)
+
+
+def test_pdf_cell_citation_is_read_at_body_size(rich_doc_zh: Document, tmp_path: Path) -> None:
+    """In the laid-out PDF the cell's "[3]" has the height of the cell's text, not a
+    superscript's (pdftohtml places each piece of text with its font size)."""
+    data = render(rich_doc_zh, "pdf", RenderOptions()).value
+    assert isinstance(data, bytes)
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", "-", "x"], input=data,
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    sizes = dict(re.findall(r'<fontspec id="(\d+)" size="([^"]*)"', xml))
+    texts = [(sizes[f], re.sub(r"<[^>]+>", "", t)) for f, t in re.findall(r'<text [^>]*font="(\d+)"[^>]*>(.*?)</text>', xml)]
+    cell = next(i for i, (_, t) in enumerate(texts) if t.startswith("25.6M"))
+    cell_size = texts[cell][0]
+    after = "".join(t for _, t in texts[cell:cell + 4])
+    assert "[3]" in after.replace("\u2060", "")
+    assert all(size == cell_size for size, t in texts[cell:cell + 4] if t.strip("\u2060 ") in ("[", "3", "]", "[3]"))
