@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="docx: the review draft, every change as a tracked deletion or a comment to accept or reject")
     p.add_argument("--csl", metavar="STYLE",
                    help="format the reference list with a CSL style: a .csl file, or vancouver / gb7714 (shipped)")
+    p.add_argument("--journal", metavar="FILE",
+                   help="jats: a TOML file naming the journal (id, issn, title, publisher) for <journal-meta>")
     p.add_argument("--pandoc-citations", action="store_true",
                    help="md: pandoc citations [@ref-N], with the csl bibliography written beside it")
     p.add_argument("--max-size", type=_megabytes, default=DEFAULT_MAX_MB, metavar="MB",
@@ -160,6 +162,12 @@ def _run(args: argparse.Namespace) -> int:
         formats = _formats(args)
         if args.pandoc_citations and "md" in formats and "csljson" not in formats:
             formats.append("csljson")  # the bibliography the markdown names
+        if args.journal:
+            from dataclasses import replace
+
+            from publisher.render.journal import load_journal
+
+            render = replace(render, journal=load_journal(Path(args.journal)))
         if args.csl:
             from publisher.render.citeproc import style_path
 

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from publisher.formats import FORMATS
 from publisher.model import Document
+from publisher.render.journal import Journal
 from publisher.result import Result
 
 # bytes for a single file; {relative path: bytes} for a folder (sphinx)
@@ -34,6 +35,7 @@ class RenderOptions:
     review: bool = False  # docx: the report as tracked deletions and comments (render/review.py)
     margin_notes: bool = False  # html: each report line beside the block it concerns (the draft page)
     csl: Path | None = None  # a CSL style (file, or a shipped one by name) for the reference list (citeproc.py)
+    journal: Journal | None = None  # jats: the journal's <journal-meta>, and the Publishing DTD (journal.py)
 
 
 class Writer(Protocol):

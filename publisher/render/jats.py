@@ -1,4 +1,4 @@
-"""JATS: pandoc's Archiving (green) JATS from the shared AST, finished with lxml.
+"""JATS: pandoc's Journal Publishing (blue) JATS from the shared AST, finished with lxml.
 
 Pandoc writes the body, the front matter and `<xref ref-type="bibr" rid="ref-N">` for the
 citations; it leaves the reference list as paragraphs. We replace those with one
@@ -6,8 +6,14 @@ citations; it leaves the reference list as paragraphs. We replace those with one
 from the model (never from markup), set `xml:lang`, and drop any link target that is not
 http(s) or mailto. Numbers become labels: a section's number moves from its title to
 `<label>`, a table's to the `<label>` of its `<table-wrap id="tab-N">`; a citation range
-`13-15` is one xref whose `rid` names every entry of it. The journal is not known, so the
-empty `<journal-meta>` pandoc writes is left out.
+`13-15` is one xref whose `rid` names every entry of it.
+
+The record does not know its journal. Given one (`RenderOptions.journal`, from
+`publish --journal FILE`), the article is Journal Publishing 1.3 with a `<journal-meta>` of
+real values; without one there is nothing true to put in the `<journal-id>` and `<issn>` that
+DTD requires, so the article declares the Archiving and Interchange 1.3 DTD, which allows the
+`<journal-meta>` to be left out. Either way no empty metadata element is written.
+tests/render/test_jats_dtd.py validates every sample against the Publishing 1.3 DTD.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from lxml import etree
 from publisher.errors import RenderError
 from publisher.model import Document, Reference, table_label
 from publisher.render import Output, RenderOptions
+from publisher.render.journal import Journal
 from publisher.render.notes import Notes, clean_text, illegal_characters
 from publisher.render.pandoc_ast import meta_inlines, node, to_pandoc
 from publisher.render.pandoc_run import run_pandoc
@@ -29,6 +36,15 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LANGUAGES = {"zh": "zh", "en": "en"}
 ARTICLE_TYPE = "review-article"  # every callback record is a literature review
+DTD_VERSION = "1.3"
+PUBLISHING = (
+    "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 20210610//EN",
+    "https://jats.nlm.nih.gov/publishing/1.3/JATS-journalpublishing1-3.dtd",
+)
+ARCHIVING = (
+    "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.3 20210610//EN",
+    "https://jats.nlm.nih.gov/archiving/1.3/JATS-archivearticle1-3.dtd",
+)
 
 
 def _jats_meta(ast: dict[str, Any], doc: Document) -> dict[str, Any]:
@@ -131,10 +147,35 @@ def _citation_ranges(root: etree._Element) -> None:
             xref.set("rid", " ".join(f"ref-{n}" for n in range(int(first), int(last) + 1)))
 
 
-def _no_empty_journal_meta(root: etree._Element) -> None:
+def _journal_meta(root: etree._Element, journal: Journal | None) -> None:
+    """Pandoc's `<journal-meta>` (empty: it was given no journal) is replaced by the
+    configured journal's, or left out."""
+    front = root.find("front")
     for meta in root.xpath("front/journal-meta"):
-        if not "".join(meta.itertext()).strip():
-            meta.getparent().remove(meta)
+        front.remove(meta)
+    if journal is None or front is None:
+        return
+    meta = etree.Element("journal-meta")
+    etree.SubElement(meta, "journal-id", {"journal-id-type": "publisher-id"}).text = journal.id
+    if journal.title:
+        group = etree.SubElement(meta, "journal-title-group")
+        etree.SubElement(group, "journal-title").text = journal.title
+    etree.SubElement(meta, "issn", {"publication-format": journal.issn_format}).text = journal.issn
+    if journal.publisher:
+        publisher = etree.SubElement(meta, "publisher")
+        etree.SubElement(publisher, "publisher-name").text = journal.publisher
+    for element in meta.iter():
+        element.text = "\n" if len(element) else clean_text(element.text or "")
+        element.tail = "\n"
+    front.insert(0, meta)
+
+
+def _no_empty_metadata(root: etree._Element) -> None:
+    """Elements of the front matter with no text, no children and no attributes (pandoc's
+    `<permissions>` when there is no licence) are left out, innermost first."""
+    for element in reversed(list(root.iterfind("front//*"))):
+        if not len(element) and not (element.text or "").strip() and not element.attrib:
+            element.getparent().remove(element)
 
 
 def _unlink_unsafe(root: etree._Element) -> None:
@@ -156,7 +197,7 @@ def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
     ast = _jats_meta(to_pandoc(doc, options, "jats", notes), doc)
     xml = run_pandoc(
         ast,
-        "jats_archiving",
+        "jats_publishing",
         ["--standalone", "--wrap=none"],
         timeout=options.timeout,
         source=doc.metadata.source,
@@ -164,10 +205,14 @@ def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
     tree = _parse(xml)
     root = tree.getroot()
     root.set(XML_LANG, LANGUAGES[doc.language])
+    root.set("dtd-version", DTD_VERSION)
     _ref_list(root, doc)
     _section_labels(root)
     _table_labels(root, doc)
     _citation_ranges(root)
-    _no_empty_journal_meta(root)
+    _no_empty_metadata(root)
+    _journal_meta(root, options.journal)
     _unlink_unsafe(root)
-    return etree.tostring(tree, xml_declaration=True, encoding="utf-8") + b"\n"
+    public_id, system_url = PUBLISHING if options.journal is not None else ARCHIVING
+    doctype = f'<!DOCTYPE article PUBLIC "{public_id}" "{system_url}">'
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype=doctype) + b"\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.model import format_cite_numbers
-from publisher.render.cite_groups import cite_groups
+from publisher.model import Cite, Emph, Inline, Text, format_cite_numbers
+from publisher.render.cite_groups import attach_citations, cite_groups
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,22 @@ def test_groups(numbers: list[int], groups: list[tuple[int, int]]) -> None:
     assert cite_groups(numbers) == groups
     written = ",".join(str(a) if a == b else f"{a}-{b}" for a, b in groups)
     assert written == format_cite_numbers(numbers)
+
+
+@pytest.mark.parametrize(
+    ("inlines", "expected"),
+    [
+        ([Text("living cells "), Cite([2])], ["living cells", "[2]"]),  # an English source's space goes
+        ([Text("演变过程\u3000"), Cite([5])], ["演变过程", "[5]"]),  # so does an ideographic one
+        ([Text("a  \n"), Cite([1, 2])], ["a", "[1,2]"]),
+        # near-misses: blanks not right before a citation stay
+        ([Text("cells "), Text("grow")], ["cells ", "grow"]),
+        ([Cite([2]), Text(" and more")], ["[2]", " and more"]),
+        ([Text("two  spaces inside "), Emph([Text("x ")]), Cite([3])], ["two  spaces inside ", "*", "[3]"]),
+    ],
+)
+def test_the_blank_before_a_citation_goes_and_no_other(inlines: list[Inline], expected: list[str]) -> None:
+    def shown(i: Inline) -> str:
+        return i.text if isinstance(i, Text) else f"[{format_cite_numbers(i.numbers)}]" if isinstance(i, Cite) else "*"
+
+    assert [shown(i) for i in attach_citations(inlines)] == expected
