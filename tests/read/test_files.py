@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import subprocess
@@ -32,10 +33,8 @@ def feed(stream: BinaryIO, sent: list[int]) -> None:
     except (BrokenPipeError, ValueError, OSError):
         pass
     finally:
-        try:
+        with contextlib.suppress(OSError):
             stream.close()
-        except OSError:
-            pass
 
 
 def one_limit_error(err: str, source: str) -> None:
