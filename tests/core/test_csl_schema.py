@@ -21,7 +21,9 @@ RICH = ROOT / "tests/fixtures/records/zh_rich_references_review.txt"
 
 @pytest.fixture(scope="module")
 def rich() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(render(build_document(RICH), "json").value)
+    out = render(build_document(RICH), "json").value
+    assert isinstance(out, bytes)
+    data: dict[str, Any] = json.loads(out)
     return data
 
 
