@@ -6,7 +6,8 @@ serve` web nodes and `publish worker` Celery workers as separate processes.
   (the same bytes) from either of two web nodes, the callback told once;
 - PostgreSQL, then Redis, stopped mid-batch: requests get 503 while they are down and the
   service recovers by itself; nothing acknowledged before is lost;
-- `publish db upgrade` migrates; a web node refuses an old schema with one line.
+- `publish db upgrade` migrates; a web node refuses an old schema with one line;
+- a worker job past `--timeout` is stopped and failed; the worker converts the next record.
 """
 
 from __future__ import annotations
@@ -237,3 +238,27 @@ def test_database_and_broker_restarts_give_503_then_recover(tmp_path: Path) -> N
         finally:
             for node in nodes:
                 node.stop()
+
+
+def test_a_worker_job_past_its_timeout_is_stopped_and_the_worker_goes_on(
+        stack: tuple[servers.Postgres, servers.Redis], tmp_path: Path) -> None:
+    """The worker keeps the embedded service's per-conversion limit (issue 16 item 2): a job
+    that runs past `--timeout` is stopped and its draft failed with the one-line reason, and
+    the same worker process converts the next record."""
+    pg, redis = stack
+    env = servers.service_env(pg.url, redis.url)
+    port = servers.free_port()
+    nodes = [servers.web_node(port, env, tmp_path), servers.worker_node(1, env, tmp_path, "--timeout", "6")]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        big = corpus.record_of_size(3000 * KB, seed=9).encode("utf-8")  # ~15 s to DOCX here, the sample ~1 s
+        files = [("file", ("big.txt", big, "text/plain")), ("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain"))]
+        r = httpx.post(f"{base}/api/v1/batches", files=files, data={"formats": "docx"}, timeout=120)
+        assert r.status_code == 202, r.text
+        final = wait_batch(base, r.json()["id"], 240)
+        (slow, normal) = final["documents"]
+        assert slow["status"] == "failed" and "took longer than 6 s" in slow["error"], slow
+        assert normal["status"] == "done", normal
+    finally:
+        for node in nodes:
+            node.stop()
