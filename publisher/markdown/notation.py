@@ -87,7 +87,7 @@ BRACKETS = {"[": "]", "［": "］", "【": "】", "〔": "〕", "〖": "〗", "�
 _SQUARE = "[［"  # the family that mathematical prose also uses (intervals, indices)
 _OPENS = re.escape("".join(BRACKETS))
 _CLOSES = re.escape("".join(BRACKETS.values()))
-DASHES = "-‐‑‒–—―~～〜−至"
+DASHES = "-‐‑‒–—―~～〜−－﹣至"
 SEPARATORS = ",，、;；､﹐﹑"
 _WS = r"[ \t\u00a0\u3000]*+"
 _DIGIT = "0-9０-９"
@@ -136,6 +136,10 @@ ENTRY_LABEL_RE = re.compile(
 # x[1], arr[3], a=[1,2], f([1]): a short identifier or an operator right before the bracket
 _BEFORE_INDEX = re.compile(r"(?:(?<![A-Za-z0-9_])(?!al$)(?P<ident>[A-Za-z_][A-Za-z0-9_]{0,3})|[=:(\[{<$@\-+*/])$")
 _ACRONYM = re.compile(r"[A-Z]{2,4}")
+# a quantity: a number and its unit (`1 mm/km[7]`, `0.1 mm［6］`); the bracket after it is no index
+_QUANTITY_BEFORE = re.compile(r"[0-9０-９][ \t\u00a0]?(?P<unit>[A-Za-zμµΩ]{1,5}(?:[/·][A-Za-zμµΩ]{1,5}){0,3})$")
+# a chemical formula that ends in a subscript (`CH₄`, `CO₂`): a superscript after it is no exponent
+_FORMULA_BEFORE = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]?[₀-₉]*){2,8}$")
 _MATH_OPERATORS = "∈∉∋=≠≈≡≤≥<>⊂⊆⊃⊇×÷±∓→↦∀∃"
 # words that name a location or an interval: a pair `[a, b]` after one is coordinates
 _COORD_BEFORE = re.compile(
@@ -224,10 +228,27 @@ def _is_pair(body: str) -> bool:
 # --------------------------------------------------------------------------- the decisions
 def _is_index(text: str, start: int, before: str) -> bool:
     """`x[2]`, `arr[3]`, `a=[1,2]`: an identifier or an operator glued to the bracket."""
-    index = _BEFORE_INDEX.search(_window_before(text, start, before))
+    window = _window_before(text, start, before)
+    index = _BEFORE_INDEX.search(window)
     if index is None:
         return False
-    return not (index.group("ident") and _ACRONYM.fullmatch(index.group("ident")))
+    return not (index.group("ident") and (_ACRONYM.fullmatch(index.group("ident")) or _is_quantity(window)))
+
+
+def _is_quantity(window: str) -> bool:
+    """The text before a bracket ends in a number and its unit (every part of `mm/km` a unit);
+    a lone capital (`2 A[3]`) is more often a matrix than a unit."""
+    m = _QUANTITY_BEFORE.search(window)
+    if m is None or (len(m.group("unit")) == 1 and m.group("unit").isupper()):
+        return False
+    return all(u in UNIT_SYMBOLS for u in re.split(r"[/·]", m.group("unit")))
+
+
+def _is_formula(window: str) -> bool:
+    """The text before a superscript ends in a chemical formula with a subscript (`CH₄`)."""
+    m = _FORMULA_BEFORE.search(window)
+    return m is not None and m.group()[-1] in "₀₁₂₃₄₅₆₇₈₉" and \
+        all(e in ELEMENT_SYMBOLS for e in re.findall(r"[A-Z][a-z]?", m.group()))
 
 
 def _bracket(m: re.Match[str], text: str, before: str, supplied: Supplied) -> list[int] | None:
@@ -293,6 +314,8 @@ def _superscript_context(text: str, start: int, end: int, before: str, spaced: b
     prev = window[-1:]
     if not prev or prev.isspace():
         return False
+    if _is_formula(window):
+        return True
     if prev.isdigit() or prev in ")]}" or prev in _SUPERSCRIPT_SIGNS or prev in _OPERATORS_BEFORE:
         return False
     token = _TOKEN_BEFORE.search(window)
