@@ -66,7 +66,7 @@ MAX_ROUNDS = 4  # removing chatter can bring the next sentence to an edge; judge
 
 _INTERJECTION_PREFIX_RE = re.compile(
     r"^(?P<lead>\s*+[>*_-]*\s*+)(?P<word>(?:sure|certainly|of course|absolutely|okay|ok|great|alright|no problem|"
-    r"understood|got it)\s*+[!,]|(?:好的|没问题|明白了?|收到|好嘞|当然可以|当然没问题|可以的)\s*+[，,!！~～])\s*+",
+    r"understood|got it)\s*+(?:[!,]|[—–])|(?:好的|没问题|明白了?|收到|好嘞|当然可以|当然没问题|可以的)\s*+[，,!！~～])\s*+",
     re.I,
 )
 

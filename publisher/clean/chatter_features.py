@@ -164,7 +164,11 @@ WORDING: tuple[Feature, ...] = (
         rf"|(?:接下来|下面|现在|随后)(?:我|我们)?(?:将|会|来|就)?(?:为您|为你)?(?:继续|开始|着手|正式|马上|立即|立刻|接着){{0,2}}(?:{_WRITE_ZH}|输出)"
         rf"|^(?:here|below)(?:'s|’s| is| are)\b[^.!?:]{{0,60}}?\b(?:{_TEXT_NOUN_EN}|abstract|introduction|conclusion)s?\b"
         r"|^(?:the following|what follows) (?:is|are) (?:the|a|an|your) (?:revised|requested|rewritten|updated|expanded|"
-        r"complete|full|final|new|continued)\b"),
+        r"complete|full|final|new|continued)\b"
+        # the piece named by its place in the output, and nothing but "follows": 第四章如下。/ Chapter 4 follows.
+        rf"|^(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|下一?(?:章|节|部分)|(?:本|该|此)(?:章|节|部分)(?:的)?(?:正文|全文)|续写部分)"
+        rf"(?:的)?(?:内容|正文|全文)?(?:如下|见下(?:文)?)[。.:：]?$"
+        r"|^(?:chapter|section|part) [0-9ivx]+ (?:follows|is (?:as follows|below))[.:]?$"),
         "announces the text that follows as a product delivered (以下是第三章的完整内容 / Here is the revised section)"),
     Feature("reports-writing", 2, _has(
         rf"(?:本章|本节|本段|本部分|该章|该节|此章|此节|这一?章|这一?节|这部分|这一部分|以上|上述|上文|全文|正文)"
@@ -205,6 +209,9 @@ WORDING: tuple[Feature, ...] = (
         r"^[（(\[【〔]?\s*(?:续|续上|续前|续上文|续前文|接上|接上文|接前文|接上页|上接|未完待续|待续|continued|cont(?:'|’)?d\.?|"
         r"continuation|to be continued)\s*[)）\]】〕]?\s*[。.…:：]?$"
         r"|^[（(\[【〔]?\s*(?:接上文|接上一?(?:部分|节|章|段)|续上文|紧接上文)(?:继续|内容)?\s*[)）\]】〕]?\s*[。.…:：]?$"
+        rf"|^[（(\[【〔]?\s*(?:上接|接|续|承接|紧接|续接)(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|前一?(?:章|节|部分)|上一?(?:章|节|部分|段))"
+        r"(?:内容)?\s*[)）\]】〕]?\s*[。.…:：]?$"
+        r"|^[（(\[【〔]?\s*(?:continued|continuing) from (?:chapter|section|part) [0-9ivx]+\s*[)）\]】〕]?\s*[.…:]?$"
         r"|(?:下面|接下来|现在|随后)(?:我)?(?:将|会|来)?(?:继续|接着)(?:撰写|写|生成|输出|完成|编写|给出)"),
         "marks a continuation of the text: （续）, 接上文, (continued), 下面继续撰写…"),
     Feature("resumes-output", 4, _short_and(
@@ -249,6 +256,8 @@ WORDING: tuple[Feature, ...] = (
         "opens by continuing from the previous output (Continuing from above, …)"),
     Feature("placeholder", 4, _short_and(
         r"(?<![有尚仍亟期等接对款招看善虐静坐])待(?:后续|日后|稍后|之后|进一步)?(?:补充|完善|续写|撰写|填写|添加|补写|编写|补全|生成|写作)"
+        r"|(?<![有尚仍亟期等接对款招看善虐静坐])待(?:作者|笔者|编者|用户|研究者)[^。！？]{0,20}?(?:提供|补充|确认|上传|给出)[^。！？]{0,20}?"
+        r"(?:后|之后|以后)(?:再)?(?:撰写|补写|补充|完成|续写|编写|写作|展开)"
         r"|(?:内容|本章|本节|此处|该节|该章|此节|此章|本部分|该部分)(?:暂缺|暂无|略|省略|尚未(?:撰写|生成|编写))"
         r"|^[（(\[【]?\s*(?:略|此处略|内容略)\s*[)）\]】]?$|敬请期待|(?:本章|本节|此节|该节|内容|本部分)正在(?:撰写|编写|生成)中"
         r"|\btbd\b|\btba\b|\btodo\b|\bplaceholder\b|\bcoming soon\b|\blorem ipsum\b|\[insert [^\]]{0,40}\]"
@@ -267,6 +276,9 @@ WORDING: tuple[Feature, ...] = (
         r"(?:我|本助手)[^。！？]{0,10}?(?:无法|不能|不便|难以|没办法|没有办法|不可以|做不到)(?:为您|为你|向您)?[^。！？]{0,6}?"
         r"(?:提供|完成|撰写|回答|给出|生成|展开|继续|满足|就|写|编写|论述|协助|帮助)"
         r"|^作为(?:一个)?(?:ai|人工智能)(?:助手|语言模型|模型)?[，,]"
+        r"|我(?:不会|绝不会?|拒绝|不打算)(?:为您|为你|向您)?(?:提供|撰写|编写|生成|协助|帮助|给出)"
+        r"|\bi (?:will not|won't|won’t|refuse to|shall not|am not going to|'m not going to) (?:provide|write|produce|generate|"
+        r"draft|complete|help|assist) (?:it|this|that|them|one|such|the requested|this section|this chapter)\b"
         r"|\bi (?:cannot|can't|can’t|can ?not|am unable to|'m unable to|am not able to|'m not able to|won't be able to|"
         r"will not be able to|must decline|do not have (?:enough|sufficient|access)|don't have (?:enough|sufficient|access))\b"
         r"|^as an ai(?: language model| assistant| model)?,|^as a (?:large )?language model,|\bunable to (?:provide|write|complete|generate|verify|produce) "
@@ -279,7 +291,7 @@ WORDING: tuple[Feature, ...] = (
         "sends the requester elsewhere instead of writing (建议您自行查阅 / I recommend you consult)"),
     Feature("interjection", 2, _has(
         r"^(?:sure|certainly|of course|absolutely|okay|ok|great|alright|no problem|understood|got it)\s*!"
-        r"|^(?:sure|okay|ok|alright|got it|no problem)\s*[,.]"
+        r"|^(?:sure|okay|ok|alright|got it|no problem)\s*(?:[,.]|[—–]|\s-\s)"
         r"|^(?:好的|没问题|明白了?|收到|好嘞|当然可以|当然没问题|可以的)\s*[，,!！。~～]"),
         "opens with a conversational interjection (好的，/ Sure! / Certainly!)"),
     Feature("only-interjection", 2, _has(
@@ -332,7 +344,7 @@ _REPORTED_RE = re.compile(
 
 
 _OPENING_INTERJECTION_RE = re.compile(
-    r"^(?:(?:sure|certainly|of course|absolutely|okay|ok|great|alright|no problem|understood|got it)\s*+[!,.]"
+    r"^(?:(?:sure|certainly|of course|absolutely|okay|ok|great|alright|no problem|understood|got it)\s*+(?:[!,.]|[—–]|-\s)"
     r"|(?:好的|没问题|明白了?|收到|好嘞|当然可以|当然没问题|可以的)\s*+[，,!！。~～])\s*+"
 )
 

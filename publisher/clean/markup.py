@@ -8,6 +8,8 @@ table a table, whatever it was written in:
   `<ul>`, `<div>`, `<blockquote>`, `<pre>` …) opens an HTML block, which runs to where that
   element closes (an element never closed ends at a blank line, as in CommonMark, or at a
   heading). The block is converted by `publisher.clean.html`.
+- **Grid tables** (`+---+` borders, `+===+` under the header): read as a pipe table by
+  `publisher.clean.grid_tables`.
 - **Inline HTML** in a markdown line: `<b>`/`<strong>`, `<i>`/`<em>`, `<code>`, `<a href>`,
   `<sub>`, `<br>`, and wrappers that only style (`<span>`, `<font>`, `<u>` …), each only as a
   pair on one line (`n<b and c>d` is a comparison, not a tag).
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from publisher.clean.grid_tables import read_grid_table
 from publisher.clean.html import BLOCK_TAGS, html_to_markdown, subscript
 from publisher.markdown.lexer import LIST_RE, Lines, fenced, heading, is_table_row
 from publisher.markdown.reasoning import code_spans
@@ -72,6 +75,12 @@ def read_markup(lines: Lines) -> tuple[Lines, list[Message]]:
             out.append(SourceLine(lines[j - 1].no, ""))
             messages.append(message(RULE, "info", lines[i:j], _said(lines[i:j], dropped)))
             i = j
+            continue
+        grid = read_grid_table(lines, i) if line.text.lstrip().startswith("+") else None
+        if grid is not None:
+            out.extend(grid[1])
+            messages.append(message(RULE, "info", lines[i : grid[0]], "grid table read as a pipe table"))
+            i = grid[0]
             continue
         if i + 1 < len(lines) and not in_fence[i + 1] and _SETEXT_RE.match(lines[i + 1].text) and line.text.strip():
             setext = _setext(lines, i)

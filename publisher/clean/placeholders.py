@@ -37,6 +37,7 @@ from publisher.markdown.lexer import (
 )
 from publisher.model import Message
 from publisher.result import message
+from publisher.text import IDEOGRAPHS
 
 RULE = "placeholder"
 MAX_NOTE = 120  # visible characters: a placeholder note is short
@@ -77,7 +78,7 @@ _BARE_RE = re.compile(
     re.I,
 )
 _OF_TEXT_RE = re.compile(
-    rf"(?:{_ZH_TEXT})[^。！？；;]{{0,14}}?(?:{_ZH_STATUS})|(?:{_ZH_TEXT}){_ZH_OMITTED}(?![\u4e00-\u9fff])"
+    rf"(?:{_ZH_TEXT})[^。！？；;]{{0,14}}?(?:{_ZH_STATUS})|(?:{_ZH_TEXT}){_ZH_OMITTED}(?![{IDEOGRAPHS}])"
     rf"|(?:{_EN_TEXT})[^.!?;]{{0,50}}?(?:{_EN_STATUS})",
     re.I,
 )

@@ -126,8 +126,8 @@ def _long_identifier(text: str, start: int, window: str) -> bool:
 def _unit(window: str) -> bool:
     """The window ends with a unit after a number: `50 μg/L`, `3 mL`."""
     m = _UNIT_BEFORE.search(window)
-    if m is None:
-        return False
+    if m is None or (len(m.group("unit")) == 1 and m.group("unit").isupper()):
+        return False  # a lone capital (`2 A[3]`) is more often a matrix than a unit
     return all(part in UNIT_SYMBOLS for part in re.split(r"[/·]", m.group("unit")))
 
 
@@ -141,6 +141,13 @@ def _formula(window: str) -> bool:
     if not all(symbol in ELEMENT_SYMBOLS for symbol, _ in parts):
         return False
     return len(parts) >= 2 or any(count for _, count in parts)
+
+
+def _compound(window: str) -> bool:
+    """The window ends with a formula of two element symbols or more (`CH₄`, `CO₂`)."""
+    m = _FORMULA_BEFORE.search(window)
+    parts = _FORMULA_PART.findall(m.group()) if m else []
+    return len(parts) >= 2 and all(symbol in ELEMENT_SYMBOLS for symbol, _ in parts)
 
 
 def after_value_verb(window: str) -> bool:
@@ -178,8 +185,10 @@ def superscript_context(text: str, start: int, end: int, before: str, spaced: bo
     prev = window[-1:]
     if not prev or prev.isspace():
         return False
-    if prev in _NO_EXPONENT or prev in _SUBSCRIPT_DIGITS:
-        return True  # `12%²`; `CH₄⁵` (a charge has its sign, `SO₄²⁻`, and fails above)
+    if prev in _NO_EXPONENT:
+        return True  # `12%²`
+    if prev in _SUBSCRIPT_DIGITS:  # `CH₄⁵` cites (a charge has its sign, `SO₄²⁻`, and fails above);
+        return _compound(window)  # `σ₁²`, `x₁²`, `N₂²` are powers
     if prev.isdigit() or prev in ")]}" or prev in _SUPERSCRIPT_SIGNS or prev in _OPERATORS_BEFORE:
         return False
     token = _TOKEN_BEFORE.search(window)

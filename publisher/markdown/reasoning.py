@@ -9,7 +9,8 @@ A reasoning block is the model's deliberation, wrapped in tags, whatever the wra
   `-`, `:`, `.`, camel case) include a deliberation stem (think, thought, reason, reflect,
   analysis, scratchpad, plan, monologue, ponder, brainstorm, rationale, 思考, 推理, 反思,
   分析 …): `<think>`, `<inner_monologue>`, `[THINKING]`, `【思考过程】`, `<model-reasoning>`,
-  `<|begin_of_thought|>`. A name with no such word, that is no HTML element and no tool or
+  `<|begin_of_thought|>`; an HTML collapsible `<details>` whose `<summary>` names deliberation
+  (`publisher.markdown.collapsibles`). A name with no such word, that is no HTML element and no tool or
   chat-template token, is a reasoning block when what the pair holds is deliberation (the
   model planning its answer: "the user wants…", "I should…", "我需要…", "本章…引用…").
 - **Extent**: to the matching closing tag, nested blocks included (a closing tag of another
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Literal
 
+from publisher.markdown.collapsibles import deliberation_details
 from publisher.markdown.lexer import FENCE_RE, Lines, heading, is_fence_line, scan_fence
 
 # Word stems that make a tag name a reasoning wrapper (matched at the start of a word).
@@ -234,6 +236,9 @@ class _Scanner:
         self.barrier = barrier
         raw = [line_tags(ln.text, i) for i, ln in enumerate(lines)]
         self.tags = _pairing_filter(lines, raw)
+        for opening, closing in deliberation_details(lines):
+            for (k, a, b), shut in ((opening, False), (closing, True)):
+                self.tags[k] = sorted(self.tags[k] + [Tag(k, a, b, "details", shut, "angle")], key=lambda t: t.start)
         self.spans: list[Span] = []
         self.seam = (0, 0)  # where the text since the last block starts
         self.closes_ahead = self._closes_ahead()
