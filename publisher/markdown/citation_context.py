@@ -43,9 +43,9 @@ _LONG_IDENT_BEFORE = re.compile(rf"(?<![A-Za-z0-9_.])[a-z_][A-Za-z0-9_]{{{MAX_SH
 # takes its verb in the plural (`studies[3] show`)
 _CODE_IDENT = re.compile(r"[A-Za-z0-9]*(?:_|[a-z][A-Z]|[A-Za-z][0-9])")
 _PLURAL = re.compile(r"[a-z]{3,}[^isu]s$")  # not -is, -ss, -us (analysis, class, status)
-_PROSE_AFTER = re.compile(r"[ \t]++[a-z]{2,}\b")
+_PROSE_AFTER = re.compile(r"\A[ \t]++[a-z]{2,}\b")  # \A: matched at one place, never searched
 _SINGULAR_VERB_AFTER = re.compile(
-    r"[ \t]++(?:is|was|has|does|holds|contains|returns|stores|points|refers|equals|becomes|remains)\b"
+    r"\A[ \t]++(?:is|was|has|does|holds|contains|returns|stores|points|refers|equals|becomes|remains)\b"
 )
 # a unit after a number (`50 μg/L`, `3 mL`, `20 kPa·s`): its letters are no identifier
 _UNIT_BEFORE = re.compile(r"[0-9][ \t\u00a0]*+(?P<unit>[A-Za-zμµΩ]++(?:[/·][A-Za-zμµΩ]++)*+)$")
