@@ -20,6 +20,11 @@ NOT a placeholder (near-misses kept): a status said of the topic ("该机制尚�
 "A forthcoming standard will set limits…"); 略 inside a word (策略, 忽略, 略高于); a
 sentence that cites; a note inside a paragraph of content (the chatter rule weighs single
 sentences).
+
+It runs after assistant-chatter, whose placeholder feature takes the common short notes (and
+refusals, "本节暂不撰写" after an apology) as chatter; this rule takes the family whole. The
+assemble stage asks `is_placeholder_note` again (`publisher/assemble/substance.py`), so a
+chapter holding only a note is a chapter never written even with this rule switched off.
 """
 
 from __future__ import annotations
