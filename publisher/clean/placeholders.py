@@ -47,7 +47,8 @@ RULE = "placeholder"
 MAX_NOTE = 120  # visible characters: a placeholder note is short
 
 # the writing verbs a status names (待补充, 尚未生成, 后续补全)
-_ZH_WRITE = "补充|完善|补全|补写|补齐|补上|填写|填充|填入|撰写|续写|编写|添加|生成|更新|写作|写完|写"
+# (not 完成 or 更新: "该项目尚未完成", "数据尚未更新" are said of the topic)
+_ZH_WRITE = "补充|完善|补全|补写|补齐|补上|填写|填充|填入|撰写|续写|编写|添加|生成|写作|写完|写"
 _ZH_STATUS = (
     rf"(?<![有尚亟期等接对款招看善虐静坐])待(?:后续|日后|稍后|之后|今后|进一步|定稿后)?(?:{_ZH_WRITE}|填|续)"
     rf"|(?:尚未|暂未|还未|仍未|未能|暂不)(?:{_ZH_WRITE}|给出|提供|展开)"
@@ -56,9 +57,11 @@ _ZH_STATUS = (
 )
 # an omission, said only right after a word for the text (内容略, 本节从略): 略 alone is in 策略, 略高于
 _ZH_OMITTED = r"(?:暂缺|暂无|空缺|留空|空白|从略|省略|略去|略)"
+# a word for the text: anywhere when it can only mean the text (本节, 正文), at the start of the
+# sentence when it may mean the topic too (内容: "课程内容尚未…"; 该部分: "该部分农户…")
 _ZH_TEXT = (
-    r"(?:(?:本|此|该|这一?|下一?)(?:章节|小节|章|节|部分|段)|此处|这里|正文|具体内容|详细内容|相关内容|章节内容|内容)"
-    r"(?:的)?(?:正文|内容|文字)?"
+    r"(?:(?:本|此|该|这一?|下一?)(?:章节|小节|章|节)|本(?:部分|段)|(?:此|该|这一?)部分(?=的?(?:内容|正文))|正文|此处"
+    r"|^(?:具体|详细|相关|章节)?内容)(?:的)?(?:正文|内容|文字)?"
 )
 _EN_STATUS = (
     r"\bto be (?:added|completed|written|filled(?: in)?|provided|expanded|drafted|supplied|inserted|continued|finished"
@@ -87,7 +90,7 @@ _OF_TEXT_RE = re.compile(
     re.I,
 )
 _MARKER_RE = re.compile(
-    r"(?-i:\b(?:TBD|TBA|TODO|FIXME)\b)|\blorem ipsum\b|\[\s*(?:insert|add|placeholder)\b[^\]]{0,60}\]"
+    r"(?-i:^(?:TBD|TBA|TODO|FIXME)(?:\s*+[:：—–-]|$)|\b(?:TBD|TBA|TODO|FIXME)$)|\blorem ipsum\b|\[\s*(?:insert|add|placeholder)\b[^\]]{0,60}\]"
     r"|\bplaceholder text\b|[【\[]\s*(?:此处)?(?:待补充|待填写?|待完善|占位)\s*[】\]]",
     re.I,
 )
@@ -114,7 +117,7 @@ def is_placeholder_sentence(sentence: str) -> bool:
     b = bare(sentence)
     if not b:
         return False
-    return bool(_BARE_RE.match(b) or _OF_TEXT_RE.search(b) or _MARKER_RE.search(sentence))
+    return bool(_BARE_RE.match(b) or _OF_TEXT_RE.search(b) or _MARKER_RE.search(b) or _MARKER_RE.search(sentence))
 
 
 def is_placeholder_note(text: str) -> bool:
