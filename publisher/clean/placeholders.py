@@ -45,6 +45,7 @@ from publisher.result import message
 
 RULE = "placeholder"
 MAX_NOTE = 120  # visible characters: a placeholder note is short
+MAX_REMARK = 40  # and so is a remark beside it about the text ("此处仅保留章节标题")
 
 # the writing verbs a status names (待补充, 尚未生成, 后续补全)
 # (not 完成 or 更新: "该项目尚未完成", "数据尚未更新" are said of the topic)
@@ -129,7 +130,12 @@ def is_placeholder_note(text: str) -> bool:
     notes = [is_placeholder_sentence(s) for s in sentences]
     if not any(notes):
         return is_placeholder_sentence(t)  # a note split by its own brackets ("（待补充。）")
-    return all(n or _ABOUT_TEXT_RE.search(bare(s)) for s, n in zip(sentences, notes, strict=True))
+    return all(n or _is_remark(s) for s, n in zip(sentences, notes, strict=True))
+
+
+def _is_remark(sentence: str) -> bool:
+    b = bare(sentence)
+    return len(b) <= MAX_REMARK and bool(_ABOUT_TEXT_RE.search(b))
 
 
 def strip_placeholders(lines: Lines) -> tuple[Lines, list[Message]]:
