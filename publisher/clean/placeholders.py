@@ -20,6 +20,11 @@ NOT a placeholder (near-misses kept): a status said of the topic ("该机制尚�
 "A forthcoming standard will set limits…"); 略 inside a word (策略, 忽略, 略高于); a
 sentence that cites; a note inside a paragraph of content (the chatter rule weighs single
 sentences).
+
+It runs after assistant-chatter, whose placeholder feature takes the common short notes (and
+refusals, "本节暂不撰写" after an apology) as chatter; this rule takes the family whole. The
+assemble stage asks `is_placeholder_note` again (`publisher/assemble/substance.py`), so a
+chapter holding only a note is a chapter never written even with this rule switched off.
 """
 
 from __future__ import annotations
@@ -41,9 +46,11 @@ from publisher.text import IDEOGRAPHS
 
 RULE = "placeholder"
 MAX_NOTE = 120  # visible characters: a placeholder note is short
+MAX_REMARK = 40  # and so is a remark beside it about the text ("此处仅保留章节标题")
 
 # the writing verbs a status names (待补充, 尚未生成, 后续补全)
-_ZH_WRITE = "补充|完善|补全|补写|补齐|补上|填写|填充|填入|撰写|续写|编写|添加|生成|更新|写作|写完|写"
+# (not 完成 or 更新: "该项目尚未完成", "数据尚未更新" are said of the topic)
+_ZH_WRITE = "补充|完善|补全|补写|补齐|补上|填写|填充|填入|撰写|续写|编写|添加|生成|写作|写完|写"
 _ZH_STATUS = (
     rf"(?<![有尚亟期等接对款招看善虐静坐])待(?:后续|日后|稍后|之后|今后|进一步|定稿后)?(?:{_ZH_WRITE}|填|续)"
     rf"|(?:尚未|暂未|还未|仍未|未能|暂不)(?:{_ZH_WRITE}|给出|提供|展开)"
@@ -52,9 +59,11 @@ _ZH_STATUS = (
 )
 # an omission, said only right after a word for the text (内容略, 本节从略): 略 alone is in 策略, 略高于
 _ZH_OMITTED = r"(?:暂缺|暂无|空缺|留空|空白|从略|省略|略去|略)"
+# a word for the text: anywhere when it can only mean the text (本节, 正文), at the start of the
+# sentence when it may mean the topic too (内容: "课程内容尚未…"; 该部分: "该部分农户…")
 _ZH_TEXT = (
-    r"(?:(?:本|此|该|这一?|下一?)(?:章节|小节|章|节|部分|段)|此处|这里|正文|具体内容|详细内容|相关内容|章节内容|内容)"
-    r"(?:的)?(?:正文|内容|文字)?"
+    r"(?:(?:本|此|该|这一?|下一?)(?:章节|小节|章|节)|本(?:部分|段)|(?:此|该|这一?)部分(?=的?(?:内容|正文))|正文|此处"
+    r"|^(?:具体|详细|相关|章节)?内容)(?:的)?(?:正文|内容|文字)?"
 )
 _EN_STATUS = (
     r"\bto be (?:added|completed|written|filled(?: in)?|provided|expanded|drafted|supplied|inserted|continued|finished"
@@ -83,7 +92,7 @@ _OF_TEXT_RE = re.compile(
     re.I,
 )
 _MARKER_RE = re.compile(
-    r"(?-i:\b(?:TBD|TBA|TODO|FIXME)\b)|\blorem ipsum\b|\[\s*(?:insert|add|placeholder)\b[^\]]{0,60}\]"
+    r"(?-i:^(?:TBD|TBA|TODO|FIXME)(?:\s*+[:：—–-]|$)|\b(?:TBD|TBA|TODO|FIXME)$)|\blorem ipsum\b|\[\s*(?:insert|add|placeholder)\b[^\]]{0,60}\]"
     r"|\bplaceholder text\b|[【\[]\s*(?:此处)?(?:待补充|待填写?|待完善|占位)\s*[】\]]",
     re.I,
 )
@@ -110,7 +119,7 @@ def is_placeholder_sentence(sentence: str) -> bool:
     b = bare(sentence)
     if not b:
         return False
-    return bool(_BARE_RE.match(b) or _OF_TEXT_RE.search(b) or _MARKER_RE.search(sentence))
+    return bool(_BARE_RE.match(b) or _OF_TEXT_RE.search(b) or _MARKER_RE.search(b) or _MARKER_RE.search(sentence))
 
 
 def is_placeholder_note(text: str) -> bool:
@@ -122,7 +131,12 @@ def is_placeholder_note(text: str) -> bool:
     notes = [is_placeholder_sentence(s) for s in sentences]
     if not any(notes):
         return is_placeholder_sentence(t)  # a note split by its own brackets ("（待补充。）")
-    return all(n or _ABOUT_TEXT_RE.search(bare(s)) for s, n in zip(sentences, notes, strict=True))
+    return all(n or _is_remark(s) for s, n in zip(sentences, notes, strict=True))
+
+
+def _is_remark(sentence: str) -> bool:
+    b = bare(sentence)
+    return len(b) <= MAX_REMARK and bool(_ABOUT_TEXT_RE.search(b))
 
 
 def strip_placeholders(lines: Lines) -> tuple[Lines, list[Message]]:

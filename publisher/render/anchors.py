@@ -17,7 +17,7 @@ from publisher.render.review_nodes import descend
 # rule -> how it shows: "delete" (tracked deletion), "debris" (one comment quoting it),
 # "comment" (a comment where it acts). Rules not listed are comments.
 TREATMENT: dict[str, str] = {
-    **dict.fromkeys(("assistant-chatter", "repetition", "invented-references", "junk-heading", "stray-rule",
+    **dict.fromkeys(("assistant-chatter", "placeholder", "repetition", "invented-references", "junk-heading", "stray-rule",
                      "truncated-ending", "empty-section", "orphan-caption", "placeholder-table",
                      "dropped-citation", "orphan-text"), "delete"),
     **dict.fromkeys(("reasoning-tags", "machinery"), "debris"),

@@ -29,6 +29,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "invented-references": "A reference list the model wrote itself, removed: only the supplied list is "
                                "published.",
         "junk-heading": "An empty or placeholder heading, removed.",
+        "placeholder": "A placeholder note standing in for text never written, removed.",
         "stray-rule": "A horizontal rule between generated pieces, removed.",
         "truncated-ending": "The chapter stops mid-sentence: the unfinished sentence was removed.",
         "unterminated-fence": "A code block that was never closed; closed where the block ends.",
@@ -78,6 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "repetition": "模型重复输出的文字，已删除（保留一份）。",
         "invented-references": "模型自行编写的参考文献列表，已删除：只发布所提供的参考文献。",
         "junk-heading": "空标题或占位标题，已删除。",
+        "placeholder": "代替正文的占位说明（正文并未写出），已删除。",
         "stray-rule": "生成片段之间的分隔线，已删除。",
         "truncated-ending": "本章在句中中断：未写完的句子已删除。",
         "unterminated-fence": "代码块未闭合，已在块尾闭合。",
