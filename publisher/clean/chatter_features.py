@@ -160,13 +160,13 @@ WORDING: tuple[Feature, ...] = (
         "hopes its answer helps the requester (希望以上内容对您有所帮助 / I hope this helps)"),
     Feature("announces-text", 3, _has(
         rf"^(?:以下|下面|如下|接下来)(?:是|为|即为|给出|提供|呈现)[^。！？]{{0,30}}?"
-        rf"(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|一章|一节|完整|修改后|改写后|润色后|续写|扩写|撰写|生成|您|你|要求|所需|最终版|新版|版本|草稿|初稿|稿件|全文)"
+        rf"(?:第[{_ZH_NUM}]{{1,3}}(?:章|节|部分)|一章|一节|完整|修改后|改写后|润色后|续写|扩写|撰写|生成|您|你|要求|所需|最终版|新版|版本|草稿|初稿|稿件|全文)"
         rf"|(?:接下来|下面|现在|随后)(?:我|我们)?(?:将|会|来|就)?(?:为您|为你)?(?:继续|开始|着手|正式|马上|立即|立刻|接着){{0,2}}(?:{_WRITE_ZH}|输出)"
         rf"|^(?:here|below)(?:'s|’s| is| are)\b[^.!?:]{{0,60}}?\b(?:{_TEXT_NOUN_EN}|abstract|introduction|conclusion)s?\b"
         r"|^(?:the following|what follows) (?:is|are) (?:the|a|an|your) (?:revised|requested|rewritten|updated|expanded|"
         r"complete|full|final|new|continued)\b"
         # the piece named by its place in the output, and nothing but "follows": 第四章如下。/ Chapter 4 follows.
-        rf"|^(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|下一?(?:章|节|部分)|(?:本|该|此)(?:章|节|部分)(?:的)?(?:正文|全文)|续写部分)"
+        rf"|^(?:第[{_ZH_NUM}]{{1,3}}(?:章|节|部分)|下一?(?:章|节|部分)|(?:本|该|此)(?:章|节|部分)(?:的)?(?:正文|全文)|续写部分)"
         rf"(?:的)?(?:内容|正文|全文)?(?:如下|见下(?:文)?)[。.:：]?$"
         r"|^(?:chapter|section|part) [0-9ivx]+ (?:follows|is (?:as follows|below))[.:]?$"),
         "announces the text that follows as a product delivered (以下是第三章的完整内容 / Here is the revised section)"),
@@ -209,7 +209,7 @@ WORDING: tuple[Feature, ...] = (
         r"^[（(\[【〔]?\s*(?:续|续上|续前|续上文|续前文|接上|接上文|接前文|接上页|上接|未完待续|待续|continued|cont(?:'|’)?d\.?|"
         r"continuation|to be continued)\s*[)）\]】〕]?\s*[。.…:：]?$"
         r"|^[（(\[【〔]?\s*(?:接上文|接上一?(?:部分|节|章|段)|续上文|紧接上文)(?:继续|内容)?\s*[)）\]】〕]?\s*[。.…:：]?$"
-        rf"|^[（(\[【〔]?\s*(?:上接|接|续|承接|紧接|续接)(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|前一?(?:章|节|部分)|上一?(?:章|节|部分|段))"
+        rf"|^[（(\[【〔]?\s*(?:上接|接|续|承接|紧接|续接)(?:第[{_ZH_NUM}]{{1,3}}(?:章|节|部分)|前一?(?:章|节|部分)|上一?(?:章|节|部分|段))"
         r"(?:内容)?\s*[)）\]】〕]?\s*[。.…:：]?$"
         r"|^[（(\[【〔]?\s*(?:continued|continuing) from (?:chapter|section|part) [0-9ivx]+\s*[)）\]】〕]?\s*[.…:]?$"
         r"|(?:下面|接下来|现在|随后)(?:我)?(?:将|会|来)?(?:继续|接着)(?:撰写|写|生成|输出|完成|编写|给出)"),
@@ -226,17 +226,20 @@ WORDING: tuple[Feature, ...] = (
         rf"\b[^.!?]{{0,40}}?{_DECOR}{_CLOSE}{_DECOR}$"
         # what follows, named by its place in the output rather than its topic: ——以下接第三章——
         rf"|^{_DECOR}{_OPEN}{_DECOR}(?:以下|下面|下文|后文|此处|下接|后接)(?:接|续|承接|紧接|继续|接续|续写|转入|进入)"
-        rf"(?:第[{_ZH_NUM}]{{1,3}}[章节部分]|下一?(?:章|节|部分)|上文|前文|上一?(?:章|节|部分))(?:内容)?{_DECOR}{_CLOSE}{_DECOR}$"
+        rf"(?:第[{_ZH_NUM}]{{1,3}}(?:章|节|部分)|下一?(?:章|节|部分)|上文|前文|上一?(?:章|节|部分))(?:内容)?{_DECOR}{_CLOSE}{_DECOR}$"
         rf"|^{_DECOR}{_OPEN}{_DECOR}(?:continued|continues|to be continued) (?:below|in (?:the )?next (?:chapter|section|part|output|message)"
         rf"|with (?:chapter|section|part) [0-9ivx]+){_DECOR}{_CLOSE}{_DECOR}$", 80),
         "marks where the output resumes, alone in any decoration (—— 接续上一段输出 ——, [Resuming the draft where it was cut off])"),
     Feature("locates-text", 3, _has(
         rf"^{_OPEN}(?:以上|上文|上述|前文|前面)(?:部分|内容|文字)?(?:即|就|便)?(?:为|是|即为|就是)"
-        rf"(?:全文|本文|本章|本节|正文|第[{_ZH_NUM}]{{1,3}}[章节部分])?的?(?:全部|完整|结论|引言|总结|讨论|主体|核心)?"
+        rf"(?:全文|本文|本章|本节|正文|第[{_ZH_NUM}]{{1,3}}(?:章|节|部分))?的?(?:全部|完整|结论|引言|总结|讨论|主体|核心)?"
         rf"(?:内容|部分|章节)?了?[。.!！]?{_CLOSE}[。.]?$"
-        rf"|^{_OPEN}(?:本章|本节|全文|正文|本文|本部分|第[{_ZH_NUM}]{{1,3}}[章节部分])(?:内容)?(?:完|结束|完毕|到此结束|至此结束|至此完毕)了?"
+        rf"|^{_OPEN}(?:本章|本节|全文|正文|本文|本部分|第[{_ZH_NUM}]{{1,3}}(?:章|节|部分))(?:内容)?(?:完|结束|完毕|到此结束|至此结束|至此完毕)了?"
         rf"[。.!！]?{_CLOSE}[。.]?$"
-        rf"|^(?:至此|到此)[，,]?[^。！？]{{0,8}}?(?:全文|本章|本节|第[{_ZH_NUM}]{{1,3}}[章节部分])[^。！？]{{0,6}}?(?:结束|完毕|写完)"
+        rf"|^(?:至此|到此)[，,]?[^。！？]{{0,8}}?(?:全文|本章|本节|第[{_ZH_NUM}]{{1,3}}(?:章|节|部分))[^。！？]{{0,6}}?(?:结束|完毕|写完)"
+        # a piece named by its place, in decoration, with the next one named too: ——以上为第三部分，接下来是第六部分——
+        rf"|^{_DECOR}{_OPEN}{_DECOR}(?:以上|上文|前面)(?:为|是|即为)第[{_ZH_NUM}]{{1,3}}(?:章|节|部分)(?:内容)?[，,；;]?"
+        rf"(?:(?:接下来|下面|以下|下文)(?:是|为|进入|接)第[{_ZH_NUM}]{{1,3}}(?:章|节|部分)(?:内容)?)?{_DECOR}{_CLOSE}{_DECOR}$"
         rf"|^(?:this|that) (?:concludes|completes|ends) (?:the |this |my )?(?:{_TEXT_NOUN_EN}|review|article)\b"
         rf"|^(?:the )?above (?:is|was|constitutes|completes) (?:the )?(?:full |complete |entire |whole |final )?(?:{_TEXT_NOUN_EN})\b"),
         "says where the text stands instead of the topic (以上为第三章全部内容 / 本节完 / This concludes the chapter)"),

@@ -33,8 +33,8 @@ MAX_LINES = 2000
 def read_grid_table(lines: list[SourceLine], i: int) -> tuple[int, list[SourceLine]] | None:
     """The grid table whose top border is line i: one past its last line, and the pipe table
     lines it means; None when line i opens no grid table."""
-    if not BORDER_RE.match(lines[i].text):
-        return None
+    if not BORDER_RE.match(lines[i].text) or (i > 0 and _in_block(lines[i - 1].text)):
+        return None  # only the top of a block is read: a block that is no table is scanned once
     end = i + 1
     while end < min(len(lines), i + MAX_LINES) and (BORDER_RE.match(lines[end].text) or _ROW_RE.match(lines[end].text)):
         end += 1
@@ -49,6 +49,10 @@ def read_grid_table(lines: list[SourceLine], i: int) -> tuple[int, list[SourceLi
     out = [SourceLine(head[0][0], _pipe_row(header)), SourceLine(head[-1][0], "|" + "---|" * len(header))]
     out.extend(SourceLine(no, _pipe_row(cells)) for no, cells in body)
     return end, out
+
+
+def _in_block(text: str) -> bool:
+    return bool(BORDER_RE.match(text) or _ROW_RE.match(text))
 
 
 def _rows(block: list[SourceLine]) -> tuple[list[tuple[int, list[str]]], int]:

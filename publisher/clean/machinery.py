@@ -14,7 +14,8 @@ Three kinds, each removed whole with anything inside it, each reported:
   系统 …) with a colon leading a line. Alone on its line it goes anywhere. A run of labelled
   turns with text (adjacent lines, or paragraphs, each led by a label) is an exchange with the
   machinery, wherever it stands, when one of its turns is addressed to the machinery
-  (`calls.py`: a request to write, a reply about the text) and the author did not introduce
+  (`calls.py`: a request to write, a reply about the text) or it answers machinery removed
+  right before it (a user's turn in template tokens, a tool call) and the author did not introduce
   it as a quotation: then the user's and system's turns go whole, and the model's own turns
   lose their label, their text left for the chatter rule. Otherwise, at the edge of a
   generation, a user's or system's turn before its first heading goes whole, and the model's
@@ -340,7 +341,8 @@ def _exchange_with_machinery(lines: Lines, texts: list[str], keep: list[bool], r
     quotation: the user's and system's turns go whole, the model's own lose their label (its
     text is judged by the chatter rule). True when it was such an exchange."""
     judged = [(k, m, m.group("role").lower() in FOREIGN_ROLES, _rest(m)) for k, m in run]
-    if _introduced(lines, run[0][0], keep) or not any(addresses_machinery(f, rest) for _, _, f, rest in judged):
+    if not _after_machinery(lines, keep, run[0][0]) and (
+            _introduced(lines, run[0][0], keep) or not any(addresses_machinery(f, rest) for _, _, f, rest in judged)):
         return False
     for k, m, foreign, rest in judged:
         if foreign:
@@ -349,6 +351,15 @@ def _exchange_with_machinery(lines: Lines, texts: list[str], keep: list[bool], r
             texts[k] = rest
             gone.append(_Gone([lines[k]], f"role label “{m.group('role')}” removed; its text kept"))
     return True
+
+
+def _after_machinery(lines: Lines, keep: list[bool], k: int) -> bool:
+    """The line before line k (blank lines skipped) is machinery this rule removed (a user's
+    turn in template tokens, a tool call): a labelled turn right after it answers it."""
+    j = k - 1
+    while j >= 0 and keep[j] and not lines[j].text.strip():
+        j -= 1
+    return j >= 0 and not keep[j]
 
 
 def _edge_label(lines: Lines, texts: list[str], keep: list[bool], edge: list[int], k: int, m: re.Match[str],
