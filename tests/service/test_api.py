@@ -293,9 +293,12 @@ def test_504_kills_the_conversion_and_stores_nothing(serve: Serve, sample_bytes:
                                                      tmp_path: Path) -> None:
     """Regression (issue 12 item 2): a timed-out conversion kept running in its thread and was
     then stored as a draft whose id nobody received."""
-    client = serve(timeout=3, builder=builders.gated_builder)
+    # the timeout covers starting a cold conversion process: at a load of 12 on two cores that
+    # took more than 3 s, the builder never ran, and there was no pid to check
+    client = serve(timeout=10, builder=builders.gated_builder)
     r = upload(client, sample_bytes)  # the gate stays shut past the timeout
     assert r.status_code == 504
+    assert (tmp_path / "pid").exists(), "the conversion never started: nothing was tested"
     assert "too long" in r.json()["detail"]
     pid = int((tmp_path / "pid").read_text())
     gate.unlink()  # were the conversion still alive, it would now finish and be stored

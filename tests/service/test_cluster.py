@@ -7,7 +7,8 @@ serve` web nodes and `publish worker` Celery workers as separate processes.
 - PostgreSQL, then Redis, stopped mid-batch: requests get 503 while they are down and the
   service recovers by itself; nothing acknowledged before is lost;
 - `publish db upgrade` migrates; a web node refuses an old schema with one line;
-- a worker job past `--timeout` is stopped and failed; the worker converts the next record.
+- a worker job past `--timeout` is stopped and failed; the worker converts the next record;
+- a worker process and its Typst compiler are kept from one job to the next.
 """
 
 from __future__ import annotations
@@ -259,6 +260,34 @@ def test_a_worker_job_past_its_timeout_is_stopped_and_the_worker_goes_on(
         (slow, normal) = final["documents"]
         assert slow["status"] == "failed" and "took longer than 6 s" in slow["error"], slow
         assert normal["status"] == "done", normal
+    finally:
+        for node in nodes:
+            node.stop()
+
+
+def test_a_worker_process_stays_warm_across_jobs(stack: tuple[servers.Postgres, servers.Redis],
+                                                tmp_path: Path) -> None:
+    """Warm per-process state (issue 16 item 2): the same worker process takes the next job,
+    and keeps its Typst compiler (fonts indexed once) for the next PDF."""
+    from .test_hardening import descendants, running
+
+    pg, redis = stack
+    env = servers.service_env(pg.url, redis.url)
+    port = servers.free_port()
+    worker = servers.worker_node(1, env, tmp_path)
+    nodes = [servers.web_node(port, env, tmp_path), worker]
+    base = f"http://127.0.0.1:{port}"
+    assert worker.process is not None
+    try:
+        trees = []
+        for name, data in records(2, seed=21):
+            r = httpx.post(f"{base}/api/v1/batches", files=[("file", (name, data, "text/plain"))],
+                           data={"formats": "pdf"}, timeout=120)
+            assert r.status_code == 202, r.text
+            assert wait_batch(base, r.json()["id"], 240)["done"] == 1
+            trees.append({p for p in descendants(worker.process.pid) if running(p)})
+        assert len(trees[0]) >= 2, "no conversion process with a compiler child"  # pool process + typst
+        assert trees[0] == trees[1], "a new process (or compiler) for the second job: nothing kept warm"
     finally:
         for node in nodes:
             node.stop()
