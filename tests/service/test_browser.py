@@ -97,7 +97,7 @@ def _upload_preview_and_download(page: Any, base: str, locale: str) -> None:
     else:
         skip = {"paper"} | (set() if REPORT_LOCALISED else REPORT_WORDS)
         assert untranslated(page.content(), frozenset(skip)) == []
-        assert report.locator("a.in-text").first.text_content() == "在正文中"
+        assert report.locator("a.in-text").first.text_content() == "见正文"
 
     with page.expect_download() as info:
         page.click("a.button[href$='/docx']")
