@@ -117,7 +117,7 @@ class PageLanguage:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if headers.get("content-type", "").startswith("text/html"):
-                    headers["Content-Language"] = HTML_LANG[lang]
+                    headers.setdefault("Content-Language", HTML_LANG[lang])  # unless a page knows better
                     headers.append("Vary", "Accept-Language, Cookie")
                 if asked:
                     secure = "; Secure" if scope.get("scheme") == "https" else ""

@@ -58,7 +58,7 @@ def ops_router(service: Service, store: DraftStore, broker: str | None) -> APIRo
 
     @router.get("/docs")
     async def docs(request: Request) -> Response:
-        return pages.render(request.scope, "docs.html.j2")
+        return pages.render(request.scope, "docs.html.j2", headers={"Content-Language": "en"})  # Swagger UI's own
 
     @router.get("/signin")
     async def signin_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name

@@ -190,3 +190,9 @@ def test_the_untranslated_finder() -> None:
     assert untranslated('<html lang="zh-Hans"><p translate="no">record.txt</p>'
                         '<a lang="en">English</a><div class="paper"><p>Abstract</p></div></html>') == []
     assert untranslated('<html lang="zh-Hans"><div class="paper"><p>x</p></div><p>After the article</p></html>')
+
+
+def test_the_api_browser_stays_english(client: httpx.Client) -> None:
+    """/docs is Swagger UI, English whatever the browser asks: its headers say so too."""
+    r = httpx.get(f"{client.base_url}/docs", headers=ZH)
+    assert r.status_code == 200 and r.headers["content-language"] == "en" and html_lang(r) == "en"
