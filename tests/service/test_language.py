@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +14,8 @@ import pytest
 
 from publisher.service.language import LANG_COOKIE
 
+from . import builders
+from .test_api import gate, wait_for  # noqa: F401 - the gate fixture, shared
 from .untranslated import untranslated
 
 Serve = Callable[..., httpx.Client]
@@ -196,3 +199,21 @@ def test_the_api_browser_stays_english(client: httpx.Client) -> None:
     """/docs is Swagger UI, English whatever the browser asks: its headers say so too."""
     r = httpx.get(f"{client.base_url}/docs", headers=ZH)
     assert r.status_code == 200 and r.headers["content-language"] == "en" and html_lang(r) == "en"
+
+
+def test_waiting_and_busy_pages_in_chinese(serve: Serve, sample_bytes: bytes, gate: Path) -> None:  # noqa: F811
+    client = serve(workers=1, queue=0, builder=builders.gated_builder)
+    r = client.post("/api/v1/documents", content=sample_bytes,
+                    headers={"Content-Type": "text/plain", "Prefer": "respond-async"})
+    assert r.status_code == 202
+    page = f"/d/{r.json()['id']}"
+    try:
+        assert wait_for(gate.with_suffix(".entered"))
+        pending = client.get(page, headers=ZH)
+        assert pending.status_code == 202 and "<h1>仍在转换</h1>" in pending.text
+        assert "本页会自动刷新。" in pending.text and untranslated(pending.text) == []
+        busy = client.post("/drafts", files={"file": ("a.txt", sample_bytes, "text/plain")}, headers=ZH)
+        assert busy.status_code == 503 and "<h1>服务繁忙</h1>" in busy.text
+        assert "服务器正忙于转换其他记录，请稍后再试" in busy.text and untranslated(busy.text) == []
+    finally:
+        gate.unlink()
