@@ -48,6 +48,9 @@ from publisher.service.workers import ConversionPool, Saturated, TimedOut, Worke
 TOKEN_ENV = config.TOKEN_ENV
 log = logging.getLogger("publisher.service")
 
+# Starlette's own details (its status phrases) that reach a page: marked so the catalogue has them
+STARLETTE_DETAILS = (W_("Not Found"), W_("Method Not Allowed"))
+
 ErrorFn = Callable[[Scope, int, str, dict[str, str] | None], Response]
 
 
@@ -182,9 +185,6 @@ def _install_error_handlers(app: FastAPI, service: Service, error: ErrorFn) -> N
         # the client gave up mid-upload: worth one line, not an error with a traceback
         log.info("client disconnected before the request was read", extra={"path": request.url.path})
         return Response(status_code=400)
-
-    # Starlette's own details (the status phrase) that reach a page, so the catalogue has them
-    W_("Not Found"), W_("Method Not Allowed")
 
     def handle_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

@@ -17,13 +17,15 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from publisher.errors import PublishError
 from publisher.i18n import Lang, babel_locale, ngettext, translations
 from publisher.model import Document, Message
 from publisher.render.anchors import margin_places
 from publisher.schema import document_from_dict
-from publisher.service.language import DOMAIN, HTML_LANG, W_, SwitchLink, Wn_, say
+from publisher.service.language import DOMAIN, HTML_LANG, W_, Phrase, SwitchLink, Wn_, say
 from publisher.service.report import ReportGroup, group_report, lines_label
 from publisher.service.store import Draft
+from publisher.service.uploads import PASTED, RAW
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -61,7 +63,8 @@ def environment(max_mb: str, lang: Lang) -> jinja2.Environment:
     env.install_gettext_translations(translations(lang, DOMAIN), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(max_mb=format_decimal(float(max_mb), locale=babel_locale(lang)), id_of=id,
                        lang=lang, html_lang=HTML_LANG[lang])
-    env.filters.update(say=functools.partial(say, lang), when=functools.partial(_when, lang))
+    env.filters.update(say=functools.partial(say, lang), when=functools.partial(_when, lang),
+                       source=functools.partial(source_name, lang))
     return env
 
 
@@ -106,6 +109,21 @@ def _stats(doc: Document, lang: Lang) -> str:
         parts.append(count(TABLES, tables))
     parts.append(count(REFERENCES, len(doc.references)))
     return " · ".join(parts)
+
+
+def source_name(lang: Lang, source: str) -> str:
+    """A draft's source as the page shows it: a file's name as it is; ours for pasted text or a
+    bare upload in the page's language."""
+    return say(lang, source) if source in (PASTED, RAW) else source
+
+
+def error_line(lang: Lang, exc: PublishError) -> str:
+    """An upload's error on the page: where (as `source_name` says it) and what, in `lang` when
+    the service wrote it (a reader's message about the record stays as the reader wrote it)."""
+    where = source_name(lang, exc.source) if exc.source else "<input>"
+    if exc.line is not None:
+        where += f":{exc.line}"
+    return say(lang, Phrase("%(where)s: %(what)s", where=where, what=say(lang, exc.reason)))
 
 
 def _when(lang: Lang, iso: str) -> str:

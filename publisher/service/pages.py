@@ -33,7 +33,7 @@ from publisher.service.convert import JSON_MEDIA_TYPE
 from publisher.service.filenames import content_disposition
 from publisher.service.language import W_, page_lang, say, switch_links
 from publisher.service.logs import log_event
-from publisher.service.page_render import DOWNLOADS, TEMPLATES, draft_page, environment
+from publisher.service.page_render import DOWNLOADS, TEMPLATES, draft_page, environment, error_line
 from publisher.service.uploads import read_page_upload
 from publisher.service.workers import Saturated
 
@@ -168,7 +168,8 @@ def pages_router(service: Service) -> APIRouter:
                 (data, name), = records
                 draft = await drafts.create(data, name, slot, ("annotated",))
         except InputError as exc:
-            return pages.render(request.scope, "upload.html.j2", 422, error=str(exc), deleted=False)
+            error = error_line(page_lang(request.scope), exc)
+            return pages.render(request.scope, "upload.html.j2", 422, error=error, deleted=False)
         log_event("upload converted", draft_id=draft.id, source=name)
         # 303: the browser follows with a GET, so reloading the draft never re-uploads.
         return RedirectResponse(f"/d/{draft.id}", 303)

@@ -4,7 +4,9 @@ without JavaScript would use it."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -217,3 +219,30 @@ def test_waiting_and_busy_pages_in_chinese(serve: Serve, sample_bytes: bytes, ga
         assert "服务器正忙于转换其他记录，请稍后再试" in busy.text and untranslated(busy.text) == []
     finally:
         gate.unlink()
+
+
+def test_upload_errors_in_chinese(serve: Serve, sample_bytes: bytes) -> None:
+    client = serve()
+    empty = client.post("/drafts", files={"file": ("", b"", "application/octet-stream")}, data={"text": ""}, headers=ZH)
+    assert empty.status_code == 422
+    assert "上传内容：没有收到记录：请选择一个文件，或粘贴记录文本" in empty.text and untranslated(empty.text) == []
+    english = client.post("/drafts", files={"file": ("", b"", "application/octet-stream")}, data={"text": ""}, headers=EN)
+    assert "upload: no record given: choose a file (form field &#39;file&#39;) or paste the record text" in english.text
+    # an archive refused for a member: the member's name as it is, the rest in Chinese
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("../evil record.txt", sample_bytes)
+    r = client.post("/drafts", files={"file": ("batch.zip", buf.getvalue(), "application/zip")}, headers=ZH)
+    assert r.status_code == 422 and "batch.zip：压缩包中的“../evil record.txt”路径不安全" in r.text
+    api = client.post("/api/v1/batches", files={"file": ("batch.zip", buf.getvalue(), "application/zip")}, headers=ZH)
+    assert api.status_code == 422 and "archive member '../evil record.txt' has an unsafe path" in api.json()["detail"]
+
+
+def test_pasted_text_is_named_in_the_page_language(serve: Serve, sample_bytes: bytes) -> None:
+    client = serve()
+    r = client.post("/drafts", data={"text": sample_bytes.decode("utf-8")}, headers=ZH)
+    assert r.status_code == 303
+    zh = client.get(r.headers["location"], headers=ZH)
+    assert '草稿来自 <strong translate="no">粘贴的文本</strong>' in zh.text
+    en = client.get(r.headers["location"], headers=EN)
+    assert 'Draft from <strong translate="no">pasted text</strong>' in en.text
