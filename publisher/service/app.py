@@ -38,6 +38,7 @@ from publisher.service.batches import batches_router
 from publisher.service.convert import Builder
 from publisher.service.drafts import DraftFailed, DraftGone, Drafts, NotReady
 from publisher.service.jobs import Jobs, JobSettings, LocalJobs, Unavailable
+from publisher.service.language import W_, PageLanguage
 from publisher.service.limits import BodyLimit, SecurityHeaders
 from publisher.service.ops import DOCS_ASSETS, ops_router
 from publisher.service.pages import STATIC, Pages, pages_router
@@ -46,6 +47,9 @@ from publisher.service.workers import ConversionPool, Saturated, TimedOut, Worke
 
 TOKEN_ENV = config.TOKEN_ENV
 log = logging.getLogger("publisher.service")
+
+# Starlette's own details (its status phrases) that reach a page: marked so the catalogue has them
+STARLETTE_DETAILS = (W_("Not Found"), W_("Method Not Allowed"))
 
 ErrorFn = Callable[[Scope, int, str, dict[str, str] | None], Response]
 
@@ -132,12 +136,13 @@ def create_app(
     def error(scope: Scope, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
         if scope["path"].startswith(API_PREFIX):
             return JSONResponse({"detail": detail}, status, headers=headers)
-        return service.pages.error(status, detail, headers)
+        return service.pages.error(scope, status, detail, headers)
 
     _install_error_handlers(app, service, error)
     app.add_middleware(BodyLimit, max_bytes=max_bytes, error=error, read_timeout=read_timeout)
     app.add_middleware(Guard, auth=service.auth, error=error)
     app.add_middleware(SecurityHeaders, outputs=(API_PREFIX,), docs=("/docs",))
+    app.add_middleware(PageLanguage, api_prefix=API_PREFIX)  # outermost: every page, errors too
     return app
 
 
@@ -146,12 +151,12 @@ def _install_error_handlers(app: FastAPI, service: Service, error: ErrorFn) -> N
 
     # exception type -> (status, detail, extra headers)
     simple: dict[type[Exception], tuple[int, str, dict[str, str] | None]] = {
-        DraftGone: (404, "no such draft (it may have been deleted)", None),
-        Saturated: (503, "the server is busy converting other records; try again shortly", retry),
-        Unavailable: (503, "the service cannot reach its database or queue right now; try again shortly", retry),
-        StoreError: (503, "the service cannot reach its database right now; try again shortly", retry),
-        TimedOut: (504, "the conversion took too long and was abandoned", None),
-        WorkerDied: (500, "the conversion process died (the record may be too large)", None),
+        DraftGone: (404, W_("no such draft (it may have been deleted)"), None),
+        Saturated: (503, W_("the server is busy converting other records; try again shortly"), retry),
+        Unavailable: (503, W_("the service cannot reach its database or queue right now; try again shortly"), retry),
+        StoreError: (503, W_("the service cannot reach its database right now; try again shortly"), retry),
+        TimedOut: (504, W_("the conversion took too long and was abandoned"), None),
+        WorkerDied: (500, W_("the conversion process died (the record may be too large)"), None),
     }
 
     def handle_simple(request: Request, exc: Exception) -> Response:
@@ -174,7 +179,7 @@ def _install_error_handlers(app: FastAPI, service: Service, error: ErrorFn) -> N
         draft = exc.draft
         if request.scope["path"].startswith(API_PREFIX):
             return JSONResponse({"id": draft.id, "status": draft.status}, 202, headers=retry)
-        return service.pages.render("pending.html.j2", 202, retry, draft=draft)
+        return service.pages.render(request.scope, "pending.html.j2", 202, retry, draft=draft)
 
     def handle_disconnect(request: Request, exc: Exception) -> Response:
         # the client gave up mid-upload: worth one line, not an error with a traceback
@@ -189,12 +194,12 @@ def _install_error_handlers(app: FastAPI, service: Service, error: ErrorFn) -> N
         assert isinstance(exc, RequestValidationError)
         if request.scope["path"].startswith(API_PREFIX):
             return JSONResponse({"detail": jsonable_encoder(exc.errors())}, 422)
-        return error(request.scope, 404, "no such page", None)
+        return error(request.scope, 404, W_("no such page"), None)
 
     def handle_unexpected(request: Request, exc: Exception) -> Response:
         # Starlette still re-raises afterwards, so the server logs the traceback; the
         # caller gets one line.
-        return error(request.scope, 500, "internal error: the conversion failed unexpectedly", None)
+        return error(request.scope, 500, W_("internal error: the conversion failed unexpectedly"), None)
 
     for exc_type in simple:
         app.add_exception_handler(exc_type, handle_simple)

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import PurePosixPath
 
 from publisher.errors import InputError
+from publisher.service.language import Phrase
 
 MAX_MEMBERS = 1000
 RECORD_SUFFIXES = (".txt", ".md", "")
@@ -36,7 +37,7 @@ def unpack(data: bytes, name: str, max_member: int, max_total: int) -> list[tupl
     try:
         return reader(data, name, max_member, max_total)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as exc:
-        raise InputError(f"not a readable zip or tar.gz archive ({exc})", name) from None
+        raise InputError(Phrase("not a readable zip or tar.gz archive (%(why)s)", why=str(exc)), name) from None
 
 
 def _check(name: str, archive: str, size: int, regular: bool, checked: list[str], total: int,
@@ -46,17 +47,19 @@ def _check(name: str, archive: str, size: int, regular: bool, checked: list[str]
         return False
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-        raise InputError(f"archive member '{name}' has an unsafe path", archive)
+        raise InputError(Phrase("archive member '%(name)s' has an unsafe path", name=name), archive)
     if not regular:
-        raise InputError(f"archive member '{name}' is not a plain file (link or device)", archive)
+        raise InputError(Phrase("archive member '%(name)s' is not a plain file (link or device)", name=name), archive)
     if path.suffix.lower() not in RECORD_SUFFIXES:
-        raise InputError(f"archive member '{name}' is not a record (.txt or .md)", archive)
+        raise InputError(Phrase("archive member '%(name)s' is not a record (.txt or .md)", name=name), archive)
     if size > max_member:
-        raise InputError(f"archive member '{name}' is over the {max_member / 1048576:g} MB limit", archive)
+        mb = f"{max_member / 1048576:g}"
+        raise InputError(Phrase("archive member '%(name)s' is over the %(mb)s MB limit", name=name, mb=mb), archive)
     if len(checked) >= MAX_MEMBERS:
-        raise InputError(f"the archive holds more than {MAX_MEMBERS} records", archive)
+        raise InputError(Phrase("the archive holds more than %(count)s records", count=MAX_MEMBERS), archive)
     if total + size > max_total:
-        raise InputError(f"the archive unpacks to more than {max_total / 1048576:g} MB", archive)
+        mb = f"{max_total / 1048576:g}"
+        raise InputError(Phrase("the archive unpacks to more than %(mb)s MB", mb=mb), archive)
     checked.append(name)
     return True
 

@@ -24,6 +24,8 @@ from starlette.datastructures import Headers
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from publisher.service.language import W_
+
 SESSION_COOKIE = "publisher_session"
 SESSION_SECONDS = 12 * 3600
 API_PREFIX = "/api/"
@@ -115,7 +117,7 @@ class Guard:
         headers = Headers(scope=scope)
         is_api = path.startswith(API_PREFIX)
         if not is_api and scope["method"] not in SAFE_METHODS and not same_origin(headers):
-            await self.error(scope, 403, "this form was sent from another site", None)(scope, receive, send)
+            await self.error(scope, 403, W_("this form was sent from another site"), None)(scope, receive, send)
             return
         if not path.startswith(OPEN_PATHS) and not self.auth.allowed(headers):
             await self._refuse(scope, path, is_api)(scope, receive, send)
@@ -124,9 +126,9 @@ class Guard:
 
     def _refuse(self, scope: Scope, path: str, is_api: bool) -> Response:
         if is_api or path == "/openapi.json":
-            return self.error(scope, 401, "missing or wrong bearer token", {"WWW-Authenticate": "Bearer"})
+            return self.error(scope, 401, W_("missing or wrong bearer token"), {"WWW-Authenticate": "Bearer"})
         if scope["method"] in SAFE_METHODS:
             query = scope.get("query_string", b"").decode("latin-1")
             target = path + ("?" + query if query else "")
             return RedirectResponse("/signin?next=" + quote(target, safe=""), 303)
-        return self.error(scope, 401, "sign in first", None)
+        return self.error(scope, 401, W_("sign in first"), None)

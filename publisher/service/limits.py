@@ -16,6 +16,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from publisher.service.language import Phrase
+
 ErrorPage = Callable[[Scope, int, str, dict[str, str] | None], Response]
 
 
@@ -36,7 +38,8 @@ class BodyLimit:
 
     def _too_large(self, scope: Scope) -> Response:
         mb = self.max_bytes / 1048576
-        return self.error(scope, 413, f"request body is over the {mb:g} MB limit", None)
+        limit = f"{mb:g}"
+        return self.error(scope, 413, Phrase("request body is over the %(mb)s MB limit", mb=limit), None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,7 +79,8 @@ class BodyLimit:
         except BodyTooSlow:
             if started:
                 raise
-            detail = f"the request body did not arrive within {self.read_timeout:g} s"
+            seconds = f"{self.read_timeout:g}"
+            detail = Phrase("the request body did not arrive within %(seconds)s s", seconds=seconds)
             await self.error(scope, 408, detail, {"Connection": "close"})(scope, receive, send)
 
 

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import RedirectResponse, Response
 
 from publisher.service.auth import SESSION_COOKIE, SESSION_SECONDS, safe_next
+from publisher.service.language import W_, page_lang, say
 from publisher.service.logs import log_event
 
 if TYPE_CHECKING:
@@ -56,12 +57,12 @@ def ops_router(service: Service, store: DraftStore, broker: str | None) -> APIRo
                             headers={"Cache-Control": "no-store"})
 
     @router.get("/docs")
-    async def docs() -> Response:
-        return pages.render("docs.html.j2")
+    async def docs(request: Request) -> Response:
+        return pages.render(request.scope, "docs.html.j2", headers={"Content-Language": "en"})  # Swagger UI's own
 
     @router.get("/signin")
-    async def signin_page(next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
-        return pages.render("signin.html.j2", next=safe_next(next), error=None)
+    async def signin_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
+        return pages.render(request.scope, "signin.html.j2", next=safe_next(next), error=None)
 
     @router.post("/signin")
     async def signin(request: Request) -> Response:
@@ -71,7 +72,7 @@ def ops_router(service: Service, store: DraftStore, broker: str | None) -> APIRo
             return RedirectResponse(target, 303)
         if not service.auth.token_matches(given):
             log_event("sign-in refused", path="/signin")
-            return pages.render("signin.html.j2", 401, next=target, error="That token is not right.")
+            return pages.render(request.scope, "signin.html.j2", 401, next=target, error=say(page_lang(request.scope), W_("That token is not right.")))
         response = RedirectResponse(target, 303)
         response.set_cookie(SESSION_COOKIE, service.auth.new_session(), max_age=SESSION_SECONDS, httponly=True,
                             samesite="strict", secure=request.url.scheme == "https", path="/")

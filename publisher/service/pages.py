@@ -23,14 +23,17 @@ from typing import TYPE_CHECKING
 import anyio
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import Scope
 
 from publisher.errors import InputError
+from publisher.i18n import LANGS, Lang
 from publisher.service import tables as t
 from publisher.service.api import output_response
 from publisher.service.convert import JSON_MEDIA_TYPE
 from publisher.service.filenames import content_disposition
+from publisher.service.language import W_, page_lang, say, switch_links
 from publisher.service.logs import log_event
-from publisher.service.page_render import DOWNLOADS, TEMPLATES, draft_page, environment
+from publisher.service.page_render import DOWNLOADS, TEMPLATES, draft_page, environment, error_line
 from publisher.service.uploads import read_page_upload
 from publisher.service.workers import Saturated
 
@@ -42,27 +45,27 @@ STATIC = TEMPLATES / "static"
 
 DOWNLOAD_KINDS = {d.kind for d in DOWNLOADS}
 
-STATUS_LABELS = {t.QUEUED: "waiting", t.RUNNING: "converting", t.DONE: "published", t.FAILED: "failed"}
+STATUS_LABELS = {t.QUEUED: W_("waiting"), t.RUNNING: W_("converting"), t.DONE: W_("published"), t.FAILED: W_("failed")}
 PAGE_CACHE_BYTES = 64 * 1048576
 
 HTML_ERROR_TITLES = {
-    401: "Sign in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    408: "Too slow",
-    413: "Too large",
-    422: "Not a record",
-    503: "Busy",
-    504: "Took too long",
+    401: W_("Sign in"),
+    403: W_("Not allowed"),
+    404: W_("Not found"),
+    405: W_("Not allowed"),
+    408: W_("Too slow"),
+    413: W_("Too large"),
+    422: W_("Not a record"),
+    503: W_("Busy"),
+    504: W_("Took too long"),
 }
+OTHER_ERROR = W_("Something went wrong")
 
 
 class Pages:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.max_mb = f"{max_bytes / 1048576:g}"
-        self.env = environment(self.max_mb)
         self._cache: OrderedDict[str, str] = OrderedDict()
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
@@ -90,13 +93,18 @@ class Pages:
             if html is not None:
                 self._cache_bytes -= len(html)
 
-    def render(self, name: str, status: int = 200, headers: dict[str, str] | None = None, **context: object) -> Response:
-        html = self.env.get_template(name).render(**context)
+    def render(self, scope: Scope, name: str, status: int = 200, headers: dict[str, str] | None = None,
+               **context: object) -> Response:
+        """A page in the language the request asks for, with the switch to the others."""
+        lang = page_lang(scope)
+        switch = switch_links(scope.get("query_string", b""), lang)
+        html = environment(self.max_mb, lang).get_template(name).render(switch=switch, **context)
         return HTMLResponse(html, status, headers={"Cache-Control": "no-store", **(headers or {})})
 
-    def error(self, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
-        title = HTML_ERROR_TITLES.get(status, "Something went wrong")
-        return self.render("error.html.j2", status, headers, code=status, title=title, detail=detail)
+    def error(self, scope: Scope, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+        lang = page_lang(scope)
+        title = say(lang, HTML_ERROR_TITLES.get(status, OTHER_ERROR))
+        return self.render(scope, "error.html.j2", status, headers, code=status, title=title, detail=say(lang, detail))
 
 
 _building: dict[str, asyncio.Future[str]] = {}
@@ -120,17 +128,23 @@ async def single_flight(key: str, build: Callable[[], Awaitable[str]]) -> str:
         del _building[key]
 
 
-async def _build_page(service: Service, draft_id: str) -> str:
+def _page_key(draft_id: str, lang: str) -> str:
+    return f"{lang}:{draft_id}"
+
+
+async def _build_page(service: Service, draft_id: str, lang: Lang) -> str:
     """The page, built in a conversion process (its parsing and templating would otherwise
-    hold the web process's GIL); in a thread when every process is busy."""
+    hold the web process's GIL); in a thread when every process is busy. Its language switch
+    keeps no query parameter: the draft page takes none, and one page per language is cached."""
     drafts, pages = service.drafts, service.pages
     draft = await drafts.get(draft_id)
     fragment = (await drafts.output(draft_id, "annotated")).decode("utf-8")  # with the margin notes
+    args = (draft, fragment, pages.max_mb, lang, switch_links("", lang))
     try:
         slot = drafts.pool.reserve()
     except Saturated:
-        return await anyio.to_thread.run_sync(draft_page, draft, fragment, pages.max_mb)
-    return await drafts.pool.run(draft_page, draft, fragment, pages.max_mb, slot=slot)
+        return await anyio.to_thread.run_sync(draft_page, *args)
+    return await drafts.pool.run(draft_page, *args, slot=slot)
 
 
 def pages_router(service: Service) -> APIRouter:
@@ -138,8 +152,8 @@ def pages_router(service: Service) -> APIRouter:
     pages, drafts = service.pages, service.drafts
 
     @router.get("/")
-    async def upload_page(deleted: str | None = None) -> Response:
-        return pages.render("upload.html.j2", error=None, deleted=deleted is not None)
+    async def upload_page(request: Request, deleted: str | None = None) -> Response:
+        return pages.render(request.scope, "upload.html.j2", error=None, deleted=deleted is not None)
 
     @router.post("/drafts")
     async def upload(request: Request) -> Response:
@@ -154,33 +168,36 @@ def pages_router(service: Service) -> APIRouter:
                 (data, name), = records
                 draft = await drafts.create(data, name, slot, ("annotated",))
         except InputError as exc:
-            return pages.render("upload.html.j2", 422, error=str(exc), deleted=False)
+            error = error_line(page_lang(request.scope), exc)
+            return pages.render(request.scope, "upload.html.j2", 422, error=error, deleted=False)
         log_event("upload converted", draft_id=draft.id, source=name)
         # 303: the browser follows with a GET, so reloading the draft never re-uploads.
         return RedirectResponse(f"/d/{draft.id}", 303)
 
     @router.get("/d/{draft_id}")
-    async def draft_page(draft_id: str) -> Response:
-        html = pages.cached(draft_id)
+    async def draft_page(request: Request, draft_id: str) -> Response:
+        lang = page_lang(request.scope)
+        key = _page_key(draft_id, lang)
+        html = pages.cached(key)
         if html is None or not await drafts.db(drafts.store.exists, draft_id):
-            pages.forget(draft_id)
-            html = await single_flight(draft_id, lambda: _build_page(service, draft_id))
-            pages.keep(draft_id, html)
+            pages.forget(key)
+            html = await single_flight(key, lambda: _build_page(service, draft_id, lang))
+            pages.keep(key, html)
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
     @router.get("/b/{batch_id}")
-    async def batch_page(batch_id: str) -> Response:
+    async def batch_page(request: Request, batch_id: str) -> Response:
         batch = await drafts.batch(batch_id)
         if batch is None:
-            return pages.error(404, "no such batch")
+            return pages.error(request.scope, 404, W_("no such batch"))
         counts = {status: batch.counts.get(status, 0) for status in t.STATUSES}
-        return pages.render("batch.html.j2", batch=batch, counts=counts, labels=STATUS_LABELS,
+        return pages.render(request.scope, "batch.html.j2", batch=batch, counts=counts, labels=STATUS_LABELS,
                             done=counts[t.DONE] + counts[t.FAILED])
 
     @router.get("/d/{draft_id}/{kind}")
-    async def download(draft_id: str, kind: str) -> Response:
+    async def download(request: Request, draft_id: str, kind: str) -> Response:
         if kind not in DOWNLOAD_KINDS:
-            return pages.error(404, "no such download")
+            return pages.error(request.scope, 404, W_("no such download"))
         draft = await drafts.get(draft_id)
         if kind == "json":
             return Response(draft.document.encode("utf-8"), media_type=JSON_MEDIA_TYPE, headers={
@@ -192,7 +209,8 @@ def pages_router(service: Service) -> APIRouter:
     @router.post("/d/{draft_id}/delete")
     async def delete(draft_id: str) -> Response:
         await drafts.delete(draft_id)
-        pages.forget(draft_id)
+        for lang in LANGS:
+            pages.forget(_page_key(draft_id, lang))
         log_event("draft deleted", draft_id=draft_id)
         return RedirectResponse("/?deleted", 303)
 

@@ -17,12 +17,13 @@ from starlette.requests import Request
 
 from publisher.errors import InputError
 from publisher.service.archives import MAX_MEMBERS, is_archive, unpack
+from publisher.service.language import W_
 
 MULTIPART = ("multipart/form-data",)
 PAGE_FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-PASTED = "pasted text"
-RAW = "upload"
+PASTED = W_("pasted text")  # the source name of a record pasted into the form
+RAW = W_("upload")  # ... and of the body itself (the API's, or a form that is not one)
 ARCHIVE_EXPANSION = 10  # an archive may unpack to this many times the body limit
 
 
@@ -57,7 +58,7 @@ async def read_record(request: Request, max_bytes: int, forms: tuple[str, ...] =
             return text.encode("utf-8"), PASTED
     finally:
         await form.close()
-    raise InputError("no record given: choose a file (form field 'file') or paste the record text", RAW)
+    raise InputError(W_("no record given: choose a file (form field 'file') or paste the record text"), RAW)
 
 
 async def read_page_upload(request: Request, max_bytes: int) -> tuple[list[tuple[bytes, str]], bool]:
@@ -78,7 +79,7 @@ async def read_page_upload(request: Request, max_bytes: int) -> tuple[list[tuple
             return [(text.encode("utf-8"), PASTED)], False
     finally:
         await form.close()
-    raise InputError("no record given: choose a file (form field 'file') or paste the record text", RAW)
+    raise InputError(W_("no record given: choose a file (form field 'file') or paste the record text"), RAW)
 
 
 async def _peek(upload: UploadFile) -> bytes:
@@ -90,7 +91,7 @@ async def _peek(upload: UploadFile) -> bytes:
 async def read_form(request: Request, max_bytes: int) -> FormData:
     """A multipart form with up to MAX_MEMBERS files (a batch)."""
     if not request.headers.get("content-type", "").lower().startswith(MULTIPART):
-        raise InputError("send the records as multipart/form-data (fields 'file')", RAW)
+        raise InputError(W_("send the records as multipart/form-data (fields 'file')"), RAW)
     return await request.form(max_files=MAX_MEMBERS, max_fields=16, max_part_size=max_bytes)
 
 
@@ -103,7 +104,7 @@ async def records_of(form: FormData, max_bytes: int) -> list[tuple[bytes, str]]:
         records = [(member, _member_name(path)) for member, path in
                    unpack(data, name, max_bytes, max_bytes * ARCHIVE_EXPANSION)]
     if not records:
-        raise InputError("no records given: send them as form fields 'file', or one zip/tar.gz archive", RAW)
+        raise InputError(W_("no records given: send them as form fields 'file', or one zip/tar.gz archive"), RAW)
     return records
 
 

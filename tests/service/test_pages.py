@@ -75,7 +75,7 @@ def test_draft_page_shows_article_report_downloads_and_delete(shared_draft: tupl
         assert chapter in html
     # the report, grouped in plain words, with source lines
     for heading in ("Removed", "Repaired", "Citations and references"):
-        assert f"<h3>{heading} <span class=\"count\">" in html
+        assert f"<h3 class=\"group-title\">{heading} <span class=\"count\">" in html
     assert "Reference lists the model made up" in html
     assert "lines 327–337" in html
     assert "chapter ends mid-sentence" in html
