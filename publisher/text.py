@@ -16,6 +16,9 @@ WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPHS}]")
 # BCP 47 tags of the two document languages: the one spelling every writer puts in its output.
 LANG_TAGS = {"zh": "zh-CN", "en": "en-US"}
+# The interface's language (the service's pages): a script, not a region, since the same
+# Simplified Chinese pages serve every Chinese reader.
+UI_LANG_TAGS = {"zh": "zh-Hans", "en": "en"}
 WIDE_RE = re.compile(f"[{WIDE}]")
 
 # A sentence ends at one of these (a semicolon does not end a chapter, so it is not here).

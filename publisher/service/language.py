@@ -21,13 +21,14 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from publisher.i18n import DEFAULT, LANGS, Lang, from_accept_language, gettext, lang_of
+from publisher.text import UI_LANG_TAGS
 
 LANG_COOKIE = "publisher_lang"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 LANG_PARAM = "lang"
 DOMAIN = "web"
 # the BCP 47 tag of each language, for <html lang>, Content-Language and hreflang
-HTML_LANG: dict[Lang, str] = {"en": "en", "zh": "zh-Hans"}
+HTML_LANG: dict[str, str] = UI_LANG_TAGS
 # each language named in itself, as the switch shows it
 NATIVE_NAME: dict[Lang, str] = {"en": "English", "zh": "简体中文"}
 
