@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from publisher.model import Message
+from publisher.result import message_at, said, said_n
 from publisher.source import SourceLine
 
 _SEP_CELL_RE = re.compile(r"^\s*:?[-—－=]{1,}:?\s*$")
@@ -59,23 +60,23 @@ def parse_table(lines: list[SourceLine]) -> tuple[PipeTable, list[Message]]:
     fixed: list[list[str]] = []
     for r in body:
         if len(r) < width:
-            repairs.append(f"short row padded ({len(r)} of {width} cells)")
+            repairs.append(said("short row padded ({cells} of {width} cells)", cells=len(r), width=width))
             r = r + [""] * (width - len(r))
         elif len(r) > width:
-            repairs.append(f"long row: {len(r) - width} extra cell(s) folded into the last column")
+            repairs.append(said_n("long row: {n} extra cell folded into the last column", "long row: {n} extra cells folded into the last column", len(r) - width))
             r = r[: width - 1] + [" | ".join(c for c in r[width - 1 :] if c)]
         fixed.append(r)
     table = PipeTable(header, fixed, lines[0].no)
     messages = []
     if repairs:
         messages.append(
-            Message(
+            message_at(
                 "table-repair",
                 "warning",
                 lines[0].no,
                 lines[-1].no,
                 lines[0].text.strip()[:80],
-                "table repaired: " + "; ".join(dict.fromkeys(repairs)),
+                said("table repaired: {repairs}", repairs="; ".join(dict.fromkeys(str(x) for x in repairs))),
             )
         )
     return table, messages

@@ -61,7 +61,7 @@ def test_two_lost_chapters_are_a_content_loss_warning_too() -> None:
                          name="t.txt")
     assert len(_warnings(doc, "lost-chapter")) == 2
     (loss,) = _warnings(doc, "content-loss")
-    assert "2 outline chapters" in loss
+    assert "2 chapters of the outline" in loss
 
 
 def test_a_draft_placeholder_is_no_published_chapter() -> None:
