@@ -33,6 +33,9 @@ LOCALE_DIR: dict[Lang, str] = {"en": "en", "zh": "zh_Hans"}
 BABEL_LOCALE: dict[Lang, str] = {"en": "en", "zh": "zh_Hans_CN"}
 DOMAINS = ("messages", "web")
 CATALOGUES = Path(__file__).resolve().parent / "locale"
+# the calls that mark a `messages` id for `pybabel extract` (Babel's keyword form: which
+# arguments are the singular and plural ids): publisher.result.said/said_n, N_, the CLI's _say
+KEYWORDS: dict[str, tuple[int, ...] | None] = {"said": None, "said_n": (1, 2), "N_": None, "_say": (2,)}
 
 
 def N_(msgid: str) -> str:

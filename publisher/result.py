@@ -62,8 +62,12 @@ class Said:
     msgid_plural: str | None = None
     args: tuple[MessageArg, ...] = ()
 
+    def say(self, lang: Lang) -> str:
+        """The message in `lang`."""
+        return words(self.msgid, self.msgid_plural, self.args, lang)
+
     def __str__(self) -> str:
-        return words(self.msgid, self.msgid_plural, self.args, "en")
+        return self.say("en")
 
 
 def said(msgid: str, /, **args: ArgValue) -> Said:

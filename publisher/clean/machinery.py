@@ -46,7 +46,7 @@ from publisher.clean.calls import addresses_machinery, introduces, is_call_json,
 from publisher.markdown.lexer import FENCE_RE, LIST_RE, Lines, fenced, heading, paragraphs
 from publisher.markdown.reasoning import code_spans
 from publisher.model import Message
-from publisher.result import Said, message, said
+from publisher.result import Said, message, said, said_n
 from publisher.source import SourceLine
 
 RULE = "machinery"
@@ -234,7 +234,7 @@ def _tokens(lines: Lines, i: int, texts: list[str], keep: list[bool], gone: list
         _drop(lines, keep, i, i + 1, gone, said("chat-template token line removed"))
     else:
         texts[i] = new
-        gone.append(_Gone([lines[i]], f"chat-template token{'s' if len(tokens) > 1 else ''} removed"))
+        gone.append(_Gone([lines[i]], said_n("chat-template token removed", "chat-template tokens removed", len(tokens))))
     return i + 1
 
 
@@ -346,7 +346,7 @@ def _exchange_with_machinery(lines: Lines, texts: list[str], keep: list[bool], r
             _drop(lines, keep, k, _turn_text_end(lines, k), gone, said("a {role} turn addressed to the machinery removed", role=m.group("role")))
         else:
             texts[k] = rest
-            gone.append(_Gone([lines[k]], f"role label “{m.group('role')}” removed; its text kept"))
+            gone.append(_Gone([lines[k]], said("role label “{role}” removed; its text kept", role=m.group("role"))))
     return True
 
 
@@ -358,7 +358,7 @@ def _edge_label(lines: Lines, texts: list[str], keep: list[bool], edge: list[int
         _drop(lines, keep, k, end, gone, said("a {role} turn removed", role=role))
     elif edge[k] and role not in FOREIGN_ROLES:
         texts[k] = _rest(m)
-        gone.append(_Gone([lines[k]], f"role label “{m.group('role')}” removed; its text kept"))
+        gone.append(_Gone([lines[k]], said("role label “{role}” removed; its text kept", role=m.group("role"))))
 
 
 def _rest(m: re.Match[str]) -> str:

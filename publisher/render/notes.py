@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from publisher.i18n import N_
 from publisher.model import Block, Document, Inline, Message, inline_text, iter_blocks
 from publisher.result import excerpt, message_at, said
 from publisher.urls import safe_url
@@ -51,6 +52,11 @@ def _block_text(block: Block) -> str:
     return ""
 
 
+# the places `_strings` names, as catalogue ids (a report line says where the characters were)
+PLACE_WORDS = {"title": N_("title"), "topic": N_("topic"), "keywords": N_("keywords"), "heading": N_("heading"),
+               "text": N_("text"), "references": N_("references")}
+
+
 def illegal_characters(doc: Document, fmt: str) -> list[Message]:
     """One line per place (title, text, ...) that holds characters `fmt` cannot carry."""
     found: dict[str, tuple[set[str], int | None, str]] = {}
@@ -66,7 +72,8 @@ def illegal_characters(doc: Document, fmt: str) -> list[Message]:
             line,
             line,
             excerpt(clean_text(sample)),
-            said("{format}: removed characters it cannot carry from the {place}: {chars}", format=fmt, place=[place],
+            said("{format}: removed characters it cannot carry from the {place}: {chars}", format=fmt,
+                 place=[PLACE_WORDS.get(place, place)],
                  chars=", ".join(f"U+{ord(c):04X}" for c in sorted(chars))),
         )
         for place, (chars, line, sample) in found.items()
