@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from publisher.i18n import DEFAULT, N_, Lang, gettext
 from publisher.model import Message
-from publisher.result import localised_message, said
+from publisher.result import localised, said
 
 # group key -> heading shown on the page, in page order
 GROUPS: dict[str, str] = {
@@ -74,7 +74,12 @@ RULES: dict[str, tuple[str, str]] = {
 class RuleItems:
     rule: str
     explanation: str
-    items: list[Message] = field(default_factory=list)
+    items: list[Message] = field(default_factory=list)  # the report's own objects (a page may key on them)
+    lang: Lang = DEFAULT
+
+    def said(self, msg: Message) -> str:
+        """One of the items in the group's language, after its place in the article."""
+        return localised(msg, self.lang)
 
     @property
     def worst(self) -> str:
@@ -95,15 +100,16 @@ class ReportGroup:
 
 def group_report(report: list[Message], lang: Lang = DEFAULT) -> list[ReportGroup]:
     """Messages gathered by group, then by rule; both in a fixed order, messages by line. The
-    headings, the explanations and the messages themselves are in `lang`."""
+    headings and the explanations are in `lang`, and each group's `said(msg)` says its messages
+    in it."""
     groups = {key: ReportGroup(key, gettext(lang, heading)) for key, heading in GROUPS.items()}
     by_rule: dict[str, RuleItems] = {}
     for msg in report:
         group, explanation = RULES.get(msg.rule, ("other", msg.rule.replace("-", " ").capitalize()))
         if msg.rule not in by_rule:
-            by_rule[msg.rule] = RuleItems(msg.rule, gettext(lang, explanation))
+            by_rule[msg.rule] = RuleItems(msg.rule, gettext(lang, explanation), lang=lang)
             groups[group].rules.append(by_rule[msg.rule])
-        by_rule[msg.rule].items.append(localised_message(msg, lang))
+        by_rule[msg.rule].items.append(msg)
     rule_order = {rule: i for i, rule in enumerate(RULES)}
     for g in groups.values():
         g.rules.sort(key=lambda r: rule_order.get(r.rule, len(rule_order)))
