@@ -113,6 +113,7 @@ def ngettext(lang: Lang, singular: str, plural: str, n: int, domain: str = "mess
     return translations(lang, domain).ngettext(singular, plural, n)
 
 
+@functools.cache
 def babel_locale(lang: Lang) -> Locale:
     """The Babel locale for formatting numbers and dates in `lang`."""
     return Locale.parse(BABEL_LOCALE[lang])
