@@ -6,8 +6,8 @@ stage every chapter carries the source line of its heading and every block the l
 starts on, so a report line at source line L is in the published chapter whose heading is
 the last one at or before L (in source order, since chapters may have been moved), and at
 the last paragraph of that chapter that starts at or before L. A line is given no place
-when it is about a whole chapter (it names the chapter itself), when it lies outside the
-content, or inside text that was not published as that chapter (a dropped copy, text off
+when it is about a whole chapter (it names the chapter itself), when it spans several
+chapters (a summary), when it lies outside the content, or inside text that was not published as that chapter (a dropped copy, text off
 the outline: the spans of those report lines).
 """
 
@@ -47,7 +47,8 @@ def place_report(doc: Document, report: list[Message], content_end: int | None) 
             out.append(m)
             continue
         k = bisect_right(starts, line) - 1
-        if k < 0 or any(a <= line <= b for a, b in elsewhere):
+        spans_chapters = bisect_right(starts, m.end_line or line) - 1 != k  # a summary over several
+        if k < 0 or spans_chapters or any(a <= line <= b for a, b in elsewhere):
             out.append(m)
             continue
         chapter = chapters[k]

@@ -92,6 +92,14 @@ def test_text_left_out_of_every_chapter_is_placed_in_none() -> None:
     assert inside and all(m.chapter is None for m in inside)  # not said to be in chapter 1, which stops before
 
 
+def test_a_summary_over_several_chapters_is_placed_in_none() -> None:
+    sep = "\n\n<think>\n</think>\n\n"
+    content = sep.join(["## 1 引言\n\n引言句[^1]。", "## 2 研究背景与现状\n\n背景句[^2]。", "## 3 结论\n\n结论句[^3]。"])
+    doc = build_document(record(OUTLINE, content), name="t.txt")
+    (pairs,) = [m for m in doc.report if m.rule == "reasoning-tags"]
+    assert pairs.message.startswith("删除了各段生成之间的 2 对空推理标签") and pairs.chapter is None
+
+
 def test_an_english_record_speaks_english_only() -> None:
     outline = "# Title\n## 1. Introduction\n## 2. Background\n"
     content = ("## 1 Introduction\n\nThe first paragraph cites a source [^1].\n\n## 2 Background\n\n"
