@@ -85,12 +85,12 @@ def said_n(singular: str, plural: str, n: int, /, **args: ArgValue) -> Said:
 def _args(args: dict[str, ArgValue]) -> tuple[MessageArg, ...]:
     out = []
     for name, value in args.items():
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            out.append(MessageArg(name, terms=list(value)))  # type: ignore[arg-type]
+        if isinstance(value, str):
+            out.append(MessageArg(name, text=value))
         elif isinstance(value, int):
             out.append(MessageArg(name, number=value))
         else:
-            out.append(MessageArg(name, text=value))
+            out.append(MessageArg(name, terms=list(value)))
     return tuple(out)
 
 
