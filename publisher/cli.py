@@ -364,6 +364,9 @@ def _published(outcome: Outcome, lang: str) -> str:
 
 
 def _summary_lines(outcomes: Sequence[Outcome], seconds: float, hint: bool, lang: str = "en") -> list[str]:
+    from babel.numbers import format_decimal
+
+    from publisher.i18n import babel_locale
     from publisher.result import said_n
 
     failed = [o for o in outcomes if o.errors]
@@ -371,7 +374,8 @@ def _summary_lines(outcomes: Sequence[Outcome], seconds: float, hint: bool, lang
     with_warnings = sum(1 for o in outcomes if not o.errors and o.warnings)
     lines = [said_n("publish: published {ok} of {n} record in {seconds} s ({warned} with warnings, {failed} failed)",
                     "publish: published {ok} of {n} records in {seconds} s ({warned} with warnings, {failed} failed)",
-                    len(outcomes), ok=ok, seconds=f"{seconds:.1f}", warned=with_warnings,
+                    len(outcomes), ok=ok, seconds=format_decimal(seconds, "0.0", locale=babel_locale(lang)),
+                    warned=with_warnings,
                     failed=len(failed)).say(lang)]  # type: ignore[arg-type]
     if failed:
         lines.append(_say(lang, "publish: failed:"))
