@@ -43,7 +43,7 @@ from publisher.model import (
     inline_text,
     table_label,
 )
-from publisher.result import Result, message_at, said
+from publisher.result import Result, excerpt, message_at, said
 from publisher.tables.pointers import rewrite_pointers
 
 _PLACEHOLDER_CELL_RE = re.compile(
@@ -256,14 +256,17 @@ def _drop_orphan_caption(blocks: list[Block], i: int, drop: set[int], messages: 
     b = blocks[i]
     assert isinstance(b, Paragraph)
     drop.add(id(b))
-    messages.append(message_at("orphan-caption", "warning", b.line, b.line, inline_text(b.inlines).strip(),
-                               said("table caption with no table dropped")))
+    caption = inline_text(b.inlines).strip()
+    messages.append(message_at("orphan-caption", "warning", b.line, b.line, caption,
+                               said("the table caption “{text}” has no table; removed", text=excerpt(caption))))
     nxt = blocks[i + 1] if i + 1 < len(blocks) else None
     if nxt is not None and is_intro(nxt) and not any(isinstance(x, Table) for x in blocks[i + 1 : i + 3]):
         assert isinstance(nxt, Paragraph)
         drop.add(id(nxt))
-        messages.append(message_at("orphan-caption", "warning", nxt.line, nxt.line, inline_text(nxt.inlines),
-                                   said("sentence introducing a missing table dropped")))
+        sentence = inline_text(nxt.inlines)
+        messages.append(message_at("orphan-caption", "warning", nxt.line, nxt.line, sentence,
+                                   said("the sentence “{text}” introduces a table that is missing; removed",
+                                        text=excerpt(sentence))))
 
 
 def _sentence_start(body: str) -> int:

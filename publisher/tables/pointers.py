@@ -151,5 +151,6 @@ def _drop_dangling(p: Paragraph, messages: list[Message]) -> None:
         if isinstance(item, Text) and _POINTER_RE.search(item.text):
             for m in _POINTER_RE.finditer(item.text):
                 messages.append(message_at("table-reference", "warning", p.line, p.line, m.group(0).strip(),
-                                           said("phrase pointing at a table that is not published removed")))
+                                           said("“{text}” points at a table that is not published; removed",
+                                                text=m.group(0).strip())))
             p.inlines[idx] = Text(_POINTER_RE.sub("", item.text))
