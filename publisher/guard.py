@@ -335,7 +335,7 @@ def _cause(line: int, body: list[SourceLine], swallowed: set[int], owner: dict[i
         return READ_SPLIT
     for m in later:
         if m.line is not None and m.line <= line <= (m.end_line or m.line) and m.removed is not None:
-            return f"{m.rule} ({m.message})"
+            return m.rule  # its own report line, at the same source line, says what it did in words
     rules = Counter(owner[ln.no].rule for ln in body if ln.no in owner and prose(ln.text))
     if rules:
         return ", ".join(rule for rule, _ in rules.most_common(2))
