@@ -48,13 +48,13 @@ def place_report(doc: Document, report: list[Message], content_end: int | None) 
             continue
         k = bisect_right(starts, line) - 1
         spans_chapters = bisect_right(starts, m.end_line or line) - 1 != k  # a summary over several
-        if k < 0 or spans_chapters or any(a <= line <= b for a, b in elsewhere):
+        if k < 0 or spans_chapters or not chapters[k].section.number or any(a <= line <= b for a, b in elsewhere):
             out.append(m)
             continue
         chapter = chapters[k]
         before = [no for no in chapter.paragraphs if no <= line]
         paragraph = len(before) if before and line > (chapter.section.line or 0) else None
-        out.append(replace(m, chapter=chapter.section.number or None, chapter_title=chapter.section.title,
+        out.append(replace(m, chapter=chapter.section.number, chapter_title=chapter.section.title,
                            paragraph=paragraph))
     return out
 
