@@ -15,6 +15,7 @@ from publisher.formats import ALL_FORMATS, FORMATS
 from publisher.model import Document, Message
 from publisher.pipeline import BuildOptions, build_document
 from publisher.render import Output, RenderOptions, render
+from publisher.result import localised_message
 
 
 @dataclass
@@ -86,7 +87,8 @@ def publish(
             result.failures[fmt] = RenderError(internal_error(exc), doc.metadata.source)
             continue
         result.outputs[fmt] = rendered.value
-        result.render_messages.extend(rendered.messages)
+        # what a writer could not carry, in the document's language like the rest of the report
+        result.render_messages.extend(localised_message(m, doc.language) for m in rendered.messages)
     return result
 
 

@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-size", type=_megabytes, default=DEFAULT_MAX_MB, metavar="MB",
                    help=f"refuse records larger than this (default: {DEFAULT_MAX_MB})")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    p.add_argument("--lang", choices=("en", "zh"),
+                   help="the language of the summary, the report and the errors (default: from LC_ALL, "
+                   "LC_MESSAGES or LANG; English when none is set)")
     p.add_argument("--version", action="version", version=f"publish {__version__}")
     return p
 
@@ -128,10 +131,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return ENTRANCES[args_list[0]](args_list[1:])
     args = build_parser().parse_args(args_list)
+    if args.lang is None:
+        from publisher.i18n import from_environment
+
+        args.lang = from_environment()
     try:
         return _run(args)
     except KeyboardInterrupt:
-        print("publish: interrupted", file=sys.stderr)
+        print(_say(args.lang, "publish: interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader of `-o -` went away (`publish - -o - | head`): nothing left to say to it
@@ -176,10 +183,10 @@ def _run(args: argparse.Namespace) -> int:
         jobs = plan_jobs(args.files, formats, args.output, build, render,
                          lambda: read_stream(sys.stdin.buffer, "<stdin>", build.max_bytes))
     except InputError as exc:
-        _error(str(exc))
+        _error(args.lang, str(exc))
         return EXIT_FAILED
     except PublishError as exc:
-        _error(str(exc))
+        _error(args.lang, str(exc))
         return EXIT_USAGE
     workers = args.jobs or default_jobs()
     if len(jobs) == 1:
@@ -234,8 +241,15 @@ def _exit_status(outcomes: Sequence[Outcome], strict: bool) -> int:
     return EXIT_OK
 
 
-def _error(text: str) -> None:
-    print(f"publish: error: {text}", file=sys.stderr)
+def _say(lang: str, msgid: str, /, **args: str | int) -> str:
+    """A line of the command's own, in the reader's language (catalogue: publisher/locale)."""
+    from publisher.result import said
+
+    return said(msgid, **args).say(lang)  # type: ignore[arg-type]
+
+
+def _error(lang: str, text: str) -> None:
+    print(_say(lang, "publish: error: {error}", error=text), file=sys.stderr)
 
 
 # --- one record: the full account ---------------------------------------------------------
@@ -244,7 +258,7 @@ def _show_single(outcome: Outcome, args: argparse.Namespace, report_only: bool) 
     if not outcome.error:  # else nothing was published
         _show_published(outcome, args, report_only)
     for error in outcome.errors:  # last, where the eye lands
-        _error(error)
+        _error(args.lang, error)
 
 
 def _show_published(outcome: Outcome, args: argparse.Namespace, report_only: bool) -> None:
@@ -253,24 +267,31 @@ def _show_published(outcome: Outcome, args: argparse.Namespace, report_only: boo
         sys.stdout.buffer.flush()
     if not args.quiet:
         for path in outcome.written:
-            print(f"{outcome.label}: wrote {path}", file=sys.stderr)
-        lines = _report_lines(outcome, full=args.report)
+            print(_say(args.lang, "{label}: wrote {path}", label=outcome.label, path=str(path)), file=sys.stderr)
+        lines = _report_lines(outcome, full=args.report, lang=args.lang)
         if report_only and not lines:
-            lines = [f"{outcome.label}: report: nothing changed"]
+            lines = [_say(args.lang, "{label}: report: nothing changed", label=outcome.label)]
         for line in lines:
             print(line, file=sys.stderr)
 
 
-def _report_lines(outcome: Outcome, full: bool) -> list[str]:
+def _report_lines(outcome: Outcome, full: bool, lang: str) -> list[str]:
+    """The count by rule (the stable rule codes), then each message in the reader's language."""
+    from publisher.i18n import N_, gettext
+    from publisher.result import localised
+
+    severities = {"info": N_("info"), "warning": N_("warning"), "error": N_("error")}
     label, report = outcome.label, outcome.report
     counts = Counter(m.rule for m in report)
     lines = []
     if counts:
-        lines.append(f"{label}: report: " + ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())))
+        lines.append(_say(lang, "{label}: report: {counts}", label=label,
+                          counts=", ".join(f"{rule} {n}" for rule, n in sorted(counts.items()))))
     for m in report:
         if full or m.severity != "info":
             where = f"{m.line}" if m.line == m.end_line or m.end_line is None else f"{m.line}-{m.end_line}"
-            lines.append(f"{label}:{where}: {m.severity}: [{m.rule}] {m.message}: {m.excerpt}")
+            severity = gettext(lang, severities[m.severity])  # type: ignore[arg-type]
+            lines.append(f"{label}:{where}: {severity}: [{m.rule}] {localised(m, lang)}: {m.excerpt}")  # type: ignore[arg-type]
     return lines
 
 
@@ -292,7 +313,7 @@ def _run_batch(jobs: Sequence[Job], workers: int, args: argparse.Namespace) -> l
 
         outcomes = run_jobs(jobs, workers, plain)
     if not args.quiet:
-        for line in _summary_lines(outcomes, time.monotonic() - started, hint=not args.report):
+        for line in _summary_lines(outcomes, time.monotonic() - started, hint=not args.report, lang=args.lang):
             print(line, file=sys.stderr)
     return outcomes
 
@@ -328,33 +349,47 @@ def _with_progress_bar(jobs: Sequence[Job], workers: int, args: argparse.Namespa
 
 def _record_lines(outcome: Outcome, args: argparse.Namespace, prefix: str, quiet_success: bool = False) -> list[str]:
     """A failure always; a success as one line unless quiet; every message with --report."""
-    failures = [f"publish: error: {error}" for error in outcome.errors]
+    lang = args.lang
+    failures = [_say(lang, "publish: error: {error}", error=error) for error in outcome.errors]
     if outcome.error or args.quiet:
         return failures
-    lines = failures + ([] if quiet_success and not failures else [f"{prefix}{outcome.label}: {_published(outcome)}"])
+    lines = failures + ([] if quiet_success and not failures else [f"{prefix}{outcome.label}: {_published(outcome, lang)}"])
     if args.report:
-        lines.extend(_report_lines(outcome, full=True))
+        lines.extend(_report_lines(outcome, full=True, lang=lang))
     return lines
 
 
-def _published(outcome: Outcome) -> str:
-    names = ", ".join(path.suffix.lstrip(".") or path.name for path in outcome.written) or "nothing (report only)"
-    warnings = f", {outcome.warnings} warning{'s' if outcome.warnings != 1 else ''}" if outcome.warnings else ""
-    failed = f"; {', '.join(outcome.failed_formats)} failed" if outcome.failed_formats else ""
-    return f"published {names}{warnings}{failed}"
+def _published(outcome: Outcome, lang: str) -> str:
+    from publisher.result import said_n
+
+    names = ", ".join(path.suffix.lstrip(".") or path.name for path in outcome.written)
+    said = _say(lang, "published {formats}", formats=names) if names else _say(lang, "published nothing (report only)")
+    if outcome.warnings:
+        said += said_n(", {n} warning", ", {n} warnings", outcome.warnings).say(lang)  # type: ignore[arg-type]
+    if outcome.failed_formats:
+        said += _say(lang, "; {formats} failed", formats=", ".join(outcome.failed_formats))
+    return said
 
 
-def _summary_lines(outcomes: Sequence[Outcome], seconds: float, hint: bool) -> list[str]:
+def _summary_lines(outcomes: Sequence[Outcome], seconds: float, hint: bool, lang: str = "en") -> list[str]:
+    from babel.numbers import format_decimal
+
+    from publisher.i18n import babel_locale
+    from publisher.result import said_n
+
     failed = [o for o in outcomes if o.errors]
     ok = len(outcomes) - len(failed)
     with_warnings = sum(1 for o in outcomes if not o.errors and o.warnings)
-    lines = [f"publish: published {ok} of {len(outcomes)} records in {seconds:.1f} s "
-             f"({with_warnings} with warnings, {len(failed)} failed)"]
+    lines = [said_n("publish: published {ok} of {n} record in {seconds} s ({warned} with warnings, {failed} failed)",
+                    "publish: published {ok} of {n} records in {seconds} s ({warned} with warnings, {failed} failed)",
+                    len(outcomes), ok=ok, seconds=format_decimal(seconds, "0.0", locale=babel_locale(lang)),
+                    warned=with_warnings,
+                    failed=len(failed)).say(lang)]  # type: ignore[arg-type]
     if failed:
-        lines.append("publish: failed:")
+        lines.append(_say(lang, "publish: failed:"))
         lines.extend(f"  {error}" for o in failed for error in o.errors)
     if with_warnings and hint:
-        lines.append("publish: --report prints every message")
+        lines.append(_say(lang, "publish: --report prints every message"))
     return lines
 
 

@@ -55,6 +55,7 @@ from publisher.model import (
     inline_text,
     iter_blocks,
 )
+from publisher.result import Said, message_at, said, said_n
 from publisher.source import Record, SourceLine
 
 MIN_SHARE = 0.5  # the article keeps at least this share of the record's prose, or a warning
@@ -110,13 +111,14 @@ def check_loss(record: Record, generations: list[list[SourceLine]], cleaning: li
     owner = _owners(raw, kept, cleaning)
     loss = measure(raw, swallowed, kept, owner, doc, later)
     lost = _lost_chapters(raw + swallowed, {ln.no for ln in swallowed}, owner, outline, doc, later)
-    out = [Message("lost-chapter", "warning", line, line, title,
-                   f"outline chapter “{title}” has text in the content (line {line}) but is not published; "
-                   f"taken by {cause}") for title, line, cause in lost]
+    out = [message_at("lost-chapter", "warning", line, line, title,
+                      said("chapter “{title}” of the outline has text in the content (line {line}) but is not "
+                           "published; taken by {cause}", title=title, line=str(line), cause=cause))
+           for title, line, cause in lost]
     if (loss.base >= MIN_PROSE and loss.share < MIN_SHARE) or len(lost) > 1:
         nos = [ln.no for ln in raw + swallowed] or [0]
-        out.append(Message("content-loss", "warning", min(nos) or None, max(nos) or None,
-                           f"{loss.published}/{loss.base}", _loss_text(loss, lost)))
+        out.append(message_at("content-loss", "warning", min(nos) or None, max(nos) or None,
+                              f"{loss.published}/{loss.base}", _loss_text(loss, lost)))
     return out
 
 
@@ -178,17 +180,24 @@ def _blocks_prose(blocks: Sequence[Block]) -> int:
     return total
 
 
-def _loss_text(loss: Loss, lost: list[tuple[str, int, str]]) -> str:
-    parts = []
-    if loss.base > 0:
-        debris = f", not counting {loss.expected} characters of debris" if loss.expected else ""
-        parts.append(f"the article keeps {loss.share:.0%} of the content's prose ({loss.published} of {loss.base} "
-                     f"characters{debris})")
+def _loss_text(loss: Loss, lost: list[tuple[str, int, str]]) -> Said:
+    taken = ", ".join(f"{cause} {n / max(loss.base, 1):.0%}" for cause, n in loss.causes.most_common(4) if n > 0)
+    share = round(loss.share * 100)
+    titles = "、".join(f"“{t}”" for t, _, _ in lost)
+    if loss.base > 0 and len(lost) > 1:
+        return said_n("the article keeps {share}% of the content's prose ({published} of {base} characters, debris "
+                      "not counted); {n} chapter of the outline with text in the content is not "
+                      "published ({titles}); taken by: {taken}",
+                      "the article keeps {share}% of the content's prose ({published} of {base} characters, debris "
+                      "not counted); {n} chapters of the outline with text in the content are not "
+                      "published ({titles}); taken by: {taken}", len(lost), share=share, published=loss.published,
+                      base=loss.base, titles=titles, taken=taken)
     if len(lost) > 1:
-        parts.append(f"{len(lost)} outline chapters with text in the content are not published "
-                     f"({', '.join(f'“{t}”' for t, _, _ in lost)})")
-    taken = [f"{cause} {n / max(loss.base, 1):.0%}" for cause, n in loss.causes.most_common(4) if n > 0]
-    return "; ".join(parts) + (f"; taken by: {', '.join(taken)}" if taken else "")
+        return said_n("{n} chapter of the outline with text in the content is not published ({titles}); taken by: "
+                      "{taken}", "{n} chapters of the outline with text in the content are not published ({titles}); "
+                      "taken by: {taken}", len(lost), titles=titles, taken=taken)
+    return said("the article keeps {share}% of the content's prose ({published} of {base} characters, debris not "
+                "counted); taken by: {taken}", share=share, published=loss.published, base=loss.base, taken=taken)
 
 
 # --------------------------------------------------------------------------- attribution
@@ -326,7 +335,7 @@ def _cause(line: int, body: list[SourceLine], swallowed: set[int], owner: dict[i
         return READ_SPLIT
     for m in later:
         if m.line is not None and m.line <= line <= (m.end_line or m.line) and m.removed is not None:
-            return f"{m.rule} ({m.message})"
+            return m.rule  # its own report line, at the same source line, says what it did in words
     rules = Counter(owner[ln.no].rule for ln in body if ln.no in owner and prose(ln.text))
     if rules:
         return ", ".join(rule for rule, _ in rules.most_common(2))

@@ -33,6 +33,9 @@ LOCALE_DIR: dict[Lang, str] = {"en": "en", "zh": "zh_Hans"}
 BABEL_LOCALE: dict[Lang, str] = {"en": "en", "zh": "zh_Hans_CN"}
 DOMAINS = ("messages", "web")
 CATALOGUES = Path(__file__).resolve().parent / "locale"
+# the calls that mark a `messages` id for `pybabel extract` (Babel's keyword form: which
+# arguments are the singular and plural ids): publisher.result.said/said_n, N_, the CLI's _say
+KEYWORDS: dict[str, tuple[int, ...] | None] = {"said": None, "said_n": (1, 2), "N_": None, "_say": (2,)}
 
 
 def N_(msgid: str) -> str:
@@ -110,6 +113,7 @@ def ngettext(lang: Lang, singular: str, plural: str, n: int, domain: str = "mess
     return translations(lang, domain).ngettext(singular, plural, n)
 
 
+@functools.cache
 def babel_locale(lang: Lang) -> Locale:
     """The Babel locale for formatting numbers and dates in `lang`."""
     return Locale.parse(BABEL_LOCALE[lang])

@@ -17,7 +17,7 @@ from publisher.model_checks import Rule, check_fields, check_value, field_types,
 
 __all__ = ["Rule", "check_fields", "check_value", "field_types", "rules_of"]  # the checks, re-exported
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 Severity = Literal["info", "warning", "error"]
@@ -232,8 +232,32 @@ class Message:
                                                  "line is about when that is not `line` (the copy kept of a "
                                                  "duplicate chapter, the chapter after one never written)")] = None
 
+    message_en: Annotated[str | None, Rule(description="the message in English when `message` is in another "
+                                                "language (the document's)")] = csl_field()
+    msgid: Annotated[str | None, Rule(description="the catalogue id the message was made from (its English "
+                                           "template, `{name}` for each argument)")] = csl_field()
+    msgid_plural: str | None = csl_field()  # the plural template; the argument `n` chooses the form
+    args: list[MessageArg] = csl_field(default=[])
+    chapter: Annotated[str | None, Rule(description="the published chapter the change is in: its number "
+                                             "(\"3\")")] = csl_field()
+    chapter_title: str | None = csl_field()
+    paragraph: Annotated[int | None, Rule(minimum=1, description="the paragraph of that chapter (1-based; the one "
+                                               "the change is in, or the last before it)")] = csl_field()
+
     def __post_init__(self) -> None:
         check_fields(self)
+
+
+@dataclass
+class MessageArg:
+    """One argument of a report message's template: a text shown as written (a title, a
+    quoted sentence), a number formatted for the reader's locale, or terms (catalogue ids,
+    each translated, joined as a list in the reader's language)."""
+
+    name: str
+    text: str | None = csl_field()
+    number: int | None = csl_field()
+    terms: list[str] = csl_field(default=[])
 
 
 @dataclass

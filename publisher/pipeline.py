@@ -22,8 +22,9 @@ from publisher.clean.chatter import unsure_chatter
 from publisher.errors import InputError
 from publisher.guard import check_loss
 from publisher.model import Document
+from publisher.places import place_report
 from publisher.read import DEFAULT_MAX_BYTES, read_file, read_record
-from publisher.result import Result
+from publisher.result import Result, localised_message
 from publisher.tables import resolve_tables
 
 
@@ -68,6 +69,10 @@ def build(
     # the silent-loss guard: what the article lost against what the record holds, cause named
     lost = check_loss(record.value, cleaned.value, cleaned.messages, outline, cited.value, later)
     messages = record.messages + cleaned.messages + unsure + later + lost
+    # each line at its place in the article, in the document's language (English beside it)
+    content_end = max((ln.no for ln in record.value.content), default=None)
+    placed = place_report(cited.value, messages, content_end)
+    messages = [localised_message(m, cited.value.language) for m in placed]
     return Result(replace(cited.value, report=messages), messages)
 
 

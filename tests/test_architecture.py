@@ -17,6 +17,7 @@ RANKS: dict[str, int] = {
     # the stages, in pipeline order
     "read": 10, "clean": 11, "assemble": 12, "tables": 13, "cite": 14, "render": 15,
     "guard": 14,  # the silent-loss guard reads every stage's result before render
+    "places": 14,  # where each report line is in the published article
     # the entrances
     "pipeline": 20, "api": 21, "batch": 22, "service": 23, "cli": 24, "__main__": 25, "__init__": 25,
 }

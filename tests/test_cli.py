@@ -20,6 +20,7 @@ import publisher.batch
 from publisher import __version__
 from publisher.api import publish
 from publisher.cli import EXIT_FAILED, EXIT_OK, EXIT_STRICT, EXIT_USAGE, main
+from publisher.result import localised
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "samples").glob("*.txt"))
 
@@ -42,6 +43,13 @@ def sha(path: Path) -> str:
 
 def files_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No locale in the environment: the command speaks English (a test of another language sets one)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -219,8 +227,8 @@ def test_report_alone_prints_the_report_and_writes_nothing(records: list[Path],
     assert main([str(records[0]), "--report"]) == EXIT_OK
     err = capsys.readouterr().err
     assert files_in(records[0].parent) == before
-    for m in publish(records[0]).report:
-        assert f"{m.severity}: [{m.rule}] {m.message}" in err
+    for m in publish(records[0]).report:  # in English: no locale is set (the `english` fixture)
+        assert f"{m.severity}: [{m.rule}] {localised(m, 'en')}" in err
     assert "wrote" not in err
 
 
@@ -257,7 +265,7 @@ def test_report_prints_every_message(records: list[Path], capsys: pytest.Capture
     assert main([str(records[0]), "--report", "--to", "json"]) == EXIT_OK
     err = capsys.readouterr().err
     for m in report:
-        assert f"{m.severity}: [{m.rule}] {m.message}" in err
+        assert f"{m.severity}: [{m.rule}] {localised(m, 'en')}" in err
     assert main([str(records[0])]) == EXIT_OK
     short = capsys.readouterr().err
     assert short.count("\n") < err.count("\n")
@@ -331,7 +339,7 @@ def test_batch_strict_and_report(tmp_path: Path, records: list[Path], capsys: py
     assert status == EXIT_STRICT
     for record in records:
         for m in publish(record).report:
-            assert f"{record}:" in err and f"[{m.rule}] {m.message}" in err
+            assert f"{record}:" in err and f"[{m.rule}] {localised(m, 'en')}" in err
 
 
 def test_batch_with_a_terminal_shows_progress_and_summary(tmp_path: Path, records: list[Path],
@@ -368,3 +376,43 @@ def test_output_file_with_pandoc_citations_writes_the_bibliography_beside_it(tmp
     bibliography = tmp_path / f"{records[0].stem}.csl.json"  # the name the markdown gives it
     assert f"bibliography: \"{bibliography.name}\"" in target.read_text(encoding="utf-8")
     assert json.loads(bibliography.read_text(encoding="utf-8"))
+
+
+# --- the reader's language ------------------------------------------------------------------
+
+def test_the_report_follows_lang_and_lang_option_overrides_it(records: list[Path], monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    report = publish(records[0]).report
+    assert main([str(records[0]), "--report"]) == EXIT_OK
+    english = capsys.readouterr().err
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert main([str(records[0]), "--report"]) == EXIT_OK
+    chinese = capsys.readouterr().err
+    assert main([str(records[0]), "--report", "--lang", "en"]) == EXIT_OK
+    assert capsys.readouterr().err == english
+    for m in report:
+        assert f"[{m.rule}] {localised(m, 'zh')}" in chinese
+    assert "：报告：" in chinese and ": report: " in english
+    assert "警告: [" in chinese and "warning: [" in english
+
+
+def test_lc_all_wins_over_lang_and_an_unknown_locale_is_english(records: list[Path], monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    assert main([str(records[0]), "--report"]) == EXIT_OK
+    assert ": report: " in capsys.readouterr().err
+    monkeypatch.setenv("LC_ALL", "zh_TW.UTF-8")
+    assert main([str(records[0]), "--report"]) == EXIT_OK
+    assert "：报告：" in capsys.readouterr().err
+
+
+def test_the_batch_summary_and_errors_in_chinese(records: list[Path], tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "in" / "empty.txt"
+    broken.write_text("", encoding="utf-8")
+    status = main([str(r) for r in [*records, broken]] + ["-o", str(tmp_path / "out"), "-j", "1", "--lang", "zh"])
+    assert status == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "publish：3 份记录中已发布 2 份" in err and "1 份失败" in err
+    assert "publish：错误：" in err and "publish: error:" not in err

@@ -16,6 +16,7 @@ from publisher.markdown.lexer import CAPTION_LINE_RE, fenced, is_table_row
 from publisher.markdown.notation import Supplied
 from publisher.markdown.pipe_tables import PipeTable, parse_table
 from publisher.model import Block, Cell, CodeBlock, ListBlock, Message, Paragraph, Quote, Strong, Table, Text
+from publisher.result import message_at, said
 from publisher.source import SourceLine
 
 
@@ -95,8 +96,8 @@ def _flattened(lines: list[SourceLine], inline: InlineParser) -> list[Block]:
         if text:
             blocks.append(Paragraph(inline.parse(text, ln.no) or [Text(text)], ln.no))
     kept = [ln for ln in lines if ln.text.strip()]
-    inline.messages.append(Message("deep-nesting", "warning", kept[0].no, kept[-1].no, kept[0].text.strip()[:80],
-                                   "lists or quotes nested too deeply; flattened into paragraphs"))
+    inline.messages.append(message_at("deep-nesting", "warning", kept[0].no, kept[-1].no, kept[0].text.strip()[:80],
+                                      said("lists or quotes nested too deeply; flattened into paragraphs")))
     return blocks
 
 
@@ -119,9 +120,9 @@ def _block_tokens(
                 # top-level headings were taken out by assembly: this one sits in a list or quote
                 inlines = [Strong(inlines)]
                 line = _line(tok, numbers)
-                inline.messages.append(Message("nested-heading", "info", line, line,
-                                               source.meta.get("source", source.content)[:80],
-                                               "heading inside a list or quote published as bold text"))
+                inline.messages.append(message_at("nested-heading", "info", line, line,
+                                                  source.meta.get("source", source.content)[:80],
+                                                  said("heading inside a list or quote published as bold text")))
             if inlines:
                 blocks.append(Paragraph(inlines, _line(tok, numbers)))
             i += 3

@@ -24,6 +24,7 @@ from publisher.assemble.outline import (
 )
 from publisher.assemble.placing import by_number, by_number_and_place, by_subsections, chapter_number
 from publisher.assemble.substance import has_real_content, what_it_holds
+from publisher.i18n import N_
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
 from publisher.markdown.notation import Supplied
 from publisher.model import (
@@ -38,7 +39,7 @@ from publisher.model import (
     Text,
     iter_blocks,
 )
-from publisher.result import Result, excerpt
+from publisher.result import Result, excerpt, message_at, said
 from publisher.source import Record, SourceLine
 from publisher.text import ABSTRACT_LABEL, IDEOGRAPH_RE, KEYWORDS_LABEL
 
@@ -201,19 +202,19 @@ def _attach_orphans(
         if not previous and not front.abstract:
             front.abstract = list(orphan.body)
             messages.append(
-                Message("orphan-text", "info", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
-                        "text before the first chapter heading, with no abstract marker, used as the abstract")
+                message_at("orphan-text", "info", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
+                           said("text before the first chapter heading, with no abstract marker, used as the abstract"))
             )
         elif previous:
             previous[-1].body.extend([SourceLine(orphan.line, "")] + orphan.body)
             messages.append(
-                Message("orphan-text", "info", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
-                        "text without a heading attached to the chapter before it")
+                message_at("orphan-text", "info", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
+                           said("text without a heading attached to the chapter before it"))
             )
         else:
             messages.append(
-                Message("orphan-text", "warning", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
-                        "text before the first chapter heading dropped", _text_of(orphan))
+                message_at("orphan-text", "warning", orphan.line, orphan.body[-1].no, excerpt(orphan.body),
+                           said("text before the first chapter heading dropped"), _text_of(orphan))
             )
     return out
 
@@ -222,8 +223,8 @@ def _clean_title(title: str, line: int, messages: list[Message]) -> str:
     """Heading text without its number, emphasis markers or citation markers."""
     bare = CITE_RE.sub("", title)
     if bare != title:
-        messages.append(Message("heading-citation", "info", line, line, title[:80],
-                                "citation marker in a heading removed (headings carry no citations)"))
+        messages.append(message_at("heading-citation", "info", line, line, title[:80],
+                                   said("citation marker in a heading removed (headings carry no citations)")))
     return strip_number(bare.replace("**", "").replace("__", "")).strip()
 
 
@@ -260,25 +261,26 @@ def _choose(
         title = cand.title or ""
         severity: Severity = "info"
         own, label = number_label(title), chapter_number(title, cand.body)  # label: own, else its sub-sections'
-        k, how = by_number(own, title, outline, filled), "by its number (the titles differ)"
+        k, how, shared = by_number(own, title, outline, filled), PLACED_BY_NUMBER, ""
         if k < 0 and has_real_content(cand.body):  # weaker evidence: a warning to check
             severity = "warning"
-            k, shared = by_subsections(label, cand.body, outline, filled)
-            how = f"by its sub-sections ({', '.join(shared)}); the titles differ, check it"
+            k, names = by_subsections(label, cand.body, outline, filled)
+            how, shared = PLACED_BY_SHARED_SUBSECTIONS, ("、" if IDEOGRAPH_RE.search(title) else ", ").join(names)
         if k < 0 and severity == "warning":
             k = by_number_and_place(label, position[id(cand)], outline, filled, placed)
-            number = "its number" if own else f"the number {label} of its sub-sections"
-            how = f"by {number} and its place between the chapters around it; the titles differ, check it"
+            how = PLACED_BY_NUMBER_AND_PLACE if own else PLACED_BY_SUBSECTIONS
         if k >= 0:
             filled.add(k)
             placed = sorted(placed + [(position[id(cand)], k)])
             slots.setdefault(k, []).append(cand)
-            messages.append(Message("chapter-match", severity, cand.line, cand.line, excerpt(title),
-                                    f"“{title}” placed as outline chapter “{outline.chapters[k].title}” {how}"))
+            messages.append(message_at("chapter-match", severity, cand.line, cand.line, excerpt(title),
+                                       said(how, title=title, outline=outline.chapters[k].title,
+                                            number=label or "", shared=shared)))
             continue
         messages.append(
-            Message("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,
-                    excerpt(title), f"content under “{title}” matches no outline chapter; dropped", _text_of(cand))
+            message_at("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,
+                       excerpt(title), said("the text under “{title}” belongs to no chapter of the outline; left out",
+                                            title=title), _text_of(cand))
         )
     chosen: list[Candidate] = []
     unwritten: list[int] = []  # missing-chapter messages waiting for the chapter that follows them
@@ -288,8 +290,9 @@ def _choose(
         if not versions:
             if not written:
                 unwritten.append(len(messages))
-                messages.append(Message("missing-chapter", "warning", entry.line, entry.line, entry.title,
-                                        f"outline chapter “{entry.title}” was never written; left out"))
+                messages.append(message_at("missing-chapter", "warning", entry.line, entry.line, entry.title,
+                                           said("chapter “{title}” of the outline was never written; left out",
+                                                title=entry.title)))
             for cand in written:
                 _report_empty(cand, entry.title, messages, draft)
             if draft:
@@ -299,10 +302,11 @@ def _choose(
         for other in written:
             if other is not best:
                 messages.append(
-                    Message("duplicate-chapter", "warning", other.line, other.body[-1].no if other.body else other.line,
-                            excerpt(other.title or ""),
-                            f"chapter “{entry.title}” was written twice; kept the more complete version "
-                            f"(line {best.line})", _text_of(other), anchor_line=best.line or None)
+                    message_at("duplicate-chapter", "warning", other.line,
+                               other.body[-1].no if other.body else other.line, excerpt(other.title or ""),
+                               said("chapter “{title}” was written twice; kept the more complete version (line {line})",
+                                    title=entry.title, line=str(best.line or "")),
+                               _text_of(other), anchor_line=best.line or None)
                 )
         best.title = entry.title if similarity(entry.title, best.title or "") < 1 else best.title
         chosen.append(best)
@@ -318,9 +322,19 @@ def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Mess
     latest = 0
     for cand in chosen:
         if cand.line < latest and cand.body:
-            messages.append(Message("chapter-order", "info", cand.line, cand.line, excerpt(cand.title or ""),
-                                    f"chapter “{cand.title}” arrived out of order; moved to its outline position"))
+            messages.append(message_at("chapter-order", "info", cand.line, cand.line, excerpt(cand.title or ""),
+                                       said("chapter “{title}” arrived out of order; moved to its place in the outline",
+                                            title=cand.title or "")))
         latest = max(latest, cand.line)
+
+
+PLACED_BY_NUMBER = N_("“{title}” placed as outline chapter “{outline}” by its number (the titles differ)")
+PLACED_BY_NUMBER_AND_PLACE = N_("“{title}” placed as outline chapter “{outline}” by its number and its place between "
+                                "the chapters around it; the titles differ, check it")
+PLACED_BY_SHARED_SUBSECTIONS = N_("“{title}” placed as outline chapter “{outline}” by its sub-sections ({shared}); "
+                                  "the titles differ, check it")
+PLACED_BY_SUBSECTIONS = N_("“{title}” placed as outline chapter “{outline}” by the number {number} of its "
+                           "sub-sections and its place between the chapters around it; the titles differ, check it")
 
 
 def _report_empty(cand: Candidate, title: str, messages: list[Message], draft: bool) -> None:
@@ -328,10 +342,11 @@ def _report_empty(cand: Candidate, title: str, messages: list[Message], draft: b
     with a warning, shown as a placeholder only in draft mode. (When another version of the
     chapter has content, the empty one is reported as the duplicate instead.)"""
     last = cand.body[-1].no if cand.body else cand.line
-    what = "shown as a placeholder (draft)" if draft else "left out like a chapter never written"
-    messages.append(Message("empty-chapter", "warning", cand.line, last, excerpt(title),
-                            f"chapter “{title}” has no real content ({what_it_holds(cand.body)}); {what}",
-                            _text_of(cand)))
+    what = (said("chapter “{title}” has no real content ({holds}); shown as a placeholder (draft)", title=title,
+                 holds=[what_it_holds(cand.body)]) if draft else
+            said("chapter “{title}” has no real content ({holds}); left out like a chapter never written", title=title,
+                 holds=[what_it_holds(cand.body)]))
+    messages.append(message_at("empty-chapter", "warning", cand.line, last, excerpt(title), what, _text_of(cand)))
 
 
 def _text_of(cand: Candidate) -> str:
@@ -384,8 +399,8 @@ def _drop_empty(sec: Section, messages: list[Message]) -> None:
         if sub.blocks or sub.sections:
             kept.append(sub)
         else:
-            messages.append(Message("empty-section", "info", sub.line, sub.line, sub.title,
-                                    f"heading “{sub.title}” has no text under it; removed"))
+            messages.append(message_at("empty-section", "info", sub.line, sub.line, sub.title,
+                                       said("heading “{title}” has no text under it; removed", title=sub.title)))
     sec.sections = kept
 
 

@@ -31,7 +31,7 @@ from markdown_it.token import Token
 from publisher.markdown.brackets import MAX_UNEXPLAINED, defuse_brackets, restore
 from publisher.markdown.notation import Supplied, may_hold_citation, normalise_cites, split_citations
 from publisher.model import Cite, Code, Emph, Inline, Link, Message, Strong, Text
-from publisher.result import excerpt
+from publisher.result import excerpt, message_at, said
 from publisher.text import TO_SUBSCRIPT, TO_SUPERSCRIPT, WIDE_RE
 from publisher.urls import safe_url
 
@@ -96,9 +96,10 @@ class InlineParser:
         brackets that open no link and had markdown-it read none (see markdown/brackets.py)."""
         if links_off:
             text = "".join(t.content for t in tokens if t.type in ("text", "text_special"))
-            self.messages.append(Message("unparsed-links", "warning", line, line, excerpt(text),
-                                         f"more than {MAX_UNEXPLAINED} brackets that open no link in one paragraph: "
-                                         "markdown links in it are published as written, not as links"))
+            self.messages.append(message_at("unparsed-links", "warning", line, line, excerpt(text),
+                                            said("more than {most} brackets that open no link in one paragraph: "
+                                                 "markdown links in it are published as written, not as links",
+                                                 most=MAX_UNEXPLAINED)))
         stack: list[Frame] = [("root", [], "")]
         flattened = 0
         for tok in tokens:
@@ -120,9 +121,10 @@ class InlineParser:
                 stack[-1][1].extend(items)
         if flattened:
             text = "".join(t.content for t in tokens if t.type in ("text", "text_special"))
-            self.messages.append(Message("deep-nesting", "warning", line, line, excerpt(text),
-                                         f"emphasis or links nested {MAX_DEPTH} or more deep; "
-                                         f"{flattened} inner levels flattened, their text kept"))
+            self.messages.append(message_at("deep-nesting", "warning", line, line, excerpt(text),
+                                            said("emphasis or links nested {depth} or more deep; "
+                                                 "{flattened} inner levels flattened, their text kept",
+                                                 depth=MAX_DEPTH, flattened=flattened)))
         return self._finish(stack[0][1])
 
     def _close(self, stack: list[Frame]) -> None:

@@ -28,6 +28,7 @@ import re
 
 from publisher.clean.chatter_features import Sentence, score
 from publisher.clean.placeholders import is_placeholder_note, is_placeholder_sentence
+from publisher.i18n import N_
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading, is_table_row, split_sentences
 from publisher.source import SourceLine
 
@@ -56,16 +57,16 @@ def what_it_holds(body: list[SourceLine]) -> str:
     prose = [t for t in texts if heading(t) is None and _WORD_RE.search(_TAG_RE.sub("", t))]
     if not prose:
         if any(heading(t) is not None for t in texts):
-            return "headings only"
-        return "markup only" if texts else "no text under its heading once cleaned"
+            return N_("headings only")
+        return N_("markup only") if texts else N_("no text under its heading once cleaned")
     features = {f for t in prose for s in _sentences(t) for f in score(Sentence(s, alone=True)).features}
     if "placeholder" in features or any(is_placeholder_note(t) for t in prose):
-        return "only a placeholder note"
+        return N_("only a placeholder note")
     if all(_is_writers_note(s) for t in prose for s in _sentences(t)):
-        return "only a writer's note"
+        return N_("only a writer's note")
     if features & {"declines", "apologises", "redirects"}:
-        return "only a refusal"
-    return "only remarks addressed to the requester"
+        return N_("only a refusal")
+    return N_("only remarks addressed to the requester")
 
 
 def _is_content_line(text: str) -> bool:

@@ -12,7 +12,7 @@ from publisher.cite.references import SuppliedEntry
 from publisher.markdown.citation_groups import normalise_cites
 from publisher.model import Block, Cite, Document, Inline, Message, Reference, Table, inline_text, iter_blocks
 from publisher.model_copy import copy_tree
-from publisher.result import EXCERPT_CHARS, Result
+from publisher.result import EXCERPT_CHARS, Result, message_at, said
 
 
 def _inline_lists(block: Block) -> Iterator[list[Inline]]:
@@ -65,8 +65,9 @@ def _renumber_list(
         for n in item.numbers:
             entry = supplied.get(n)
             if entry is None:
-                messages.append(Message("dropped-citation", "warning", line, line, f"[{n}]",
-                                        f"citation [{n}] has no entry in the supplied reference list; removed",
+                messages.append(message_at("dropped-citation", "warning", line, line, f"[{n}]",
+                                           said("citation [{number}] has no entry in the supplied reference list; "
+                                                "removed", number=str(n)),
                                         kept_before=inline_text(inlines[:idx])[-EXCERPT_CHARS:]))
                 continue
             finals.append(order.setdefault(entry.key, len(order) + 1))
@@ -89,16 +90,18 @@ def _reference_list(
     uncited = [g for key, g in groups.items() if key not in order]
     for group in uncited:
         nums = ", ".join(f"[{e.number}]" for e in group)
-        messages.append(Message("uncited-reference", "info", group[0].line, group[-1].line, group[0].title[:80],
-                                f"supplied entry {nums} is never cited" + ("; listed after the cited ones"
-                                                                         if include_uncited else "; left out")))
+        messages.append(message_at("uncited-reference", "info", group[0].line, group[-1].line, group[0].title[:80],
+                                   said("supplied entry {numbers} is never cited; listed after the cited ones",
+                                        numbers=nums) if include_uncited else
+                                   said("supplied entry {numbers} is never cited; left out", numbers=nums)))
         if include_uncited:
             refs.append(_reference(len(refs) + 1, group, False))
     for group in groups.values():
         if len(group) > 1:
-            nums = " and ".join(f"[{e.number}]" for e in group)
-            messages.append(Message("merged-reference", "info", group[0].line, group[-1].line, group[0].title[:80],
-                                    f"supplied entries {nums} are the same source; merged into one entry"))
+            nums = "".join(f"[{e.number}]" for e in group)
+            messages.append(message_at("merged-reference", "info", group[0].line, group[-1].line, group[0].title[:80],
+                                       said("supplied entries {numbers} are the same source; merged into one entry",
+                                            numbers=nums)))
     return refs
 
 

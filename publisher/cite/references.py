@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from publisher.markdown.notation import entry_label
 from publisher.model import Message
-from publisher.result import Result
+from publisher.result import Result, message_at, said
 from publisher.source import SourceLine
 from publisher.text import fold, fold_width
 
@@ -71,11 +71,13 @@ def parse_supplied(lines: list[SourceLine]) -> Result[dict[int, SuppliedEntry]]:
         number, parts, line = current
         raw = " ".join(p.strip() for p in parts if p.strip())
         if not raw:
-            messages.append(Message("reference-entry", "warning", line, line, f"[{number}]", "empty supplied entry ignored"))
+            messages.append(message_at("reference-entry", "warning", line, line, f"[{number}]",
+                                       said("empty supplied entry ignored")))
             return
         if number in entries:
-            messages.append(Message("reference-entry", "warning", line, line, raw[:80],
-                                    f"supplied number [{number}] used twice; the first entry is kept"))
+            messages.append(message_at("reference-entry", "warning", line, line, raw[:80],
+                                       said("supplied number [{number}] used twice; the first entry is kept",
+                                            number=str(number))))
             return
         entries[number] = clean_entry(number, raw, line)
 
@@ -91,8 +93,8 @@ def parse_supplied(lines: list[SourceLine]) -> Result[dict[int, SuppliedEntry]]:
         elif current is not None and ln.text.strip():
             current[1].append(ln.text)
         elif ln.text.strip():
-            messages.append(Message("reference-entry", "warning", ln.no, ln.no, ln.text.strip()[:80],
-                                    "line in the supplied reference list is not an entry; ignored"))
+            messages.append(message_at("reference-entry", "warning", ln.no, ln.no, ln.text.strip()[:80],
+                                       said("line in the supplied reference list is not an entry; ignored")))
     finish()
     return Result(entries, messages)
 

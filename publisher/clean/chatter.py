@@ -47,6 +47,7 @@ import re
 from dataclasses import dataclass
 
 from publisher.clean.chatter_features import Score, Sentence, opens_reported_speech, score
+from publisher.clean.chatter_words import feature_terms
 from publisher.markdown.lexer import (
     CAPTION_LINE_RE,
     Lines,
@@ -58,7 +59,7 @@ from publisher.markdown.lexer import (
     split_sentences,
 )
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import message, said
 from publisher.source import SourceLine
 
 RULE = "assistant-chatter"
@@ -100,7 +101,7 @@ def unsure_chatter(lines: Lines) -> list[Message]:
         for u in para:
             if u.score.unsure:
                 out.append(message(RULE, "warning", [SourceLine(lines[u.row].no, u.piece.strip())],
-                                   f"possibly assistant chatter, kept ({u.score.why()}); check it"))
+                                   said("possibly a remark from the assistant, kept ({why}); check it", why=feature_terms(u.score.features))))
     return out
 
 
@@ -140,7 +141,7 @@ def _one_round(lines: Lines) -> tuple[Lines, list[Message]]:
         why = sorted({f for u in gone for f in u.score.features if not f.startswith("-")}) or ["interjection"]
         removed = " ".join(p for row in rows for p in cut.get(row, []))
         messages.append(message(RULE, "info", [SourceLine(lines[r].no, " ".join(cut[r])) for r in rows],
-                                f"assistant chatter removed ({', '.join(why)})", removed))
+                                said("a remark from the assistant, not part of the article, removed ({why})", why=feature_terms(why)), removed))
     out: Lines = []
     for row, ln in enumerate(lines):
         if row not in new_text:

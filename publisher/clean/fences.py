@@ -10,7 +10,7 @@ import re
 
 from publisher.markdown.lexer import FENCE_RE, Lines, heading, is_fence_line, scan_fence
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import message, said
 from publisher.source import SourceLine
 from publisher.text import REASONING_TAGS
 
@@ -78,7 +78,7 @@ def close_unterminated_fences(lines: Lines) -> tuple[Lines, list[Message]]:
         out.extend(lines[i:end])
         out.append(SourceLine(lines[end - 1].no, marker))
         messages.append(
-            message(RULE, "warning", lines[i:end], f"code fence opened at line {lines[i].no} never closed; closed it")
+            message(RULE, "warning", lines[i:end], said("a code block opened at line {line} was never closed; closed it", line=str(lines[i].no)))
         )
         i = end
     return out, messages

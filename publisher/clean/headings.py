@@ -11,7 +11,7 @@ import re
 from publisher.clean.reflists import is_reference_title
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, Lines, fenced, heading
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import message, said
 
 RULE = "junk-heading"
 PLACEHOLDER_RE = re.compile(r"^(表|table|图|figure|fig\.?)\s*[xX＊*?？N]?\s*[:：.]?\s*(标题|表格|title|caption)?\s*$", re.I)
@@ -46,7 +46,7 @@ def strip_junk_headings(lines: Lines) -> tuple[Lines, list[Message]]:
         nxt = next((lines[k] for k in range(i + 1, len(lines)) if lines[k].text.strip()), None)  # no slice: linear
         body_empty = nxt is None or (heading(nxt.text) is not None and heading(nxt.text)[0] <= h[0])  # type: ignore[index]
         if _is_junk(h[1], body_empty):
-            messages.append(message(RULE, "info", [ln], "empty or placeholder heading removed"))
+            messages.append(message(RULE, "info", [ln], said("empty or placeholder heading removed")))
             continue
         out.append(ln)
     return out, messages

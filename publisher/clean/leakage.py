@@ -29,7 +29,7 @@ import re
 
 from publisher.markdown.lexer import CITE_RE, FENCE_RE, LIST_RE, Lines, fenced, heading, split_sentences
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import message, said
 from publisher.source import SourceLine
 from publisher.text import IDEOGRAPHS
 
@@ -116,7 +116,7 @@ def strip_prompt_leakage(lines: Lines) -> tuple[Lines, list[Message]]:
             for k in range(i, end):
                 keep[k] = False
             gone = lines[i:end]
-            messages.append(message(RULE, "warning", gone, "leaked prompt instructions removed", _joined(gone)))
+            messages.append(message(RULE, "warning", gone, said("instructions from the writing prompt that leaked into the text removed"), _joined(gone)))
             i = end
             continue
         if in_fence[i]:
@@ -136,7 +136,7 @@ def strip_prompt_leakage(lines: Lines) -> tuple[Lines, list[Message]]:
             keep[i] = False
         for k in range(i + 1, end):
             keep[k] = False
-        messages.append(message(RULE, "warning", gone, "leaked prompt instructions removed", _joined(gone)))
+        messages.append(message(RULE, "warning", gone, said("instructions from the writing prompt that leaked into the text removed"), _joined(gone)))
         i = end
     return [ln for ln, k in zip(lines, keep, strict=True) if k], messages
 

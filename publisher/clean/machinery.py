@@ -47,7 +47,7 @@ from publisher.clean.calls import addresses_machinery, introduces, is_call_json,
 from publisher.markdown.lexer import FENCE_RE, LIST_RE, Lines, fenced, heading, paragraphs
 from publisher.markdown.reasoning import code_spans
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import Said, message, said, said_n
 from publisher.source import SourceLine
 from publisher.text import IDEOGRAPHS
 
@@ -82,7 +82,7 @@ _CALL_TAG_RE = re.compile(
 @dataclass
 class _Gone:
     lines: Lines
-    what: str
+    what: Said
     removed: str | None = None  # the whole text taken out, when lines went whole
 
 
@@ -141,7 +141,7 @@ def _edges(lines: Lines) -> list[int]:
     return edge
 
 
-def _drop(lines: Lines, keep: list[bool], a: int, b: int, gone: list[_Gone], what: str) -> None:
+def _drop(lines: Lines, keep: list[bool], a: int, b: int, gone: list[_Gone], what: Said) -> None:
     for k in range(a, b):
         keep[k] = False
     gone.append(_Gone(lines[a:b], what, "\n".join(ln.text for ln in lines[a:b]).strip()))
@@ -156,12 +156,12 @@ def _call_element(lines: Lines, i: int, keep: list[bool], gone: list[_Gone]) -> 
     closer = re.compile(rf"</\s*{re.escape(m.group('name'))}\s*>", re.I)
     for j in range(i, min(len(lines), i + 200)):
         if closer.search(lines[j].text, m.end() if j == i else 0):
-            _drop(lines, keep, i, j + 1, gone, f"tool call <{m.group('name')}> removed with its arguments")
+            _drop(lines, keep, i, j + 1, gone, said("tool call <{name}> removed with its arguments", name=m.group("name")))
             return j + 1
         if j > i and not lines[j].text.strip():
             break
     end = _json_end(lines, i, m.end()) or next((k for k in range(i + 1, len(lines)) if not lines[k].text.strip()), len(lines))
-    _drop(lines, keep, i, end, gone, f"tool call <{m.group('name')}> (never closed) removed with its arguments")
+    _drop(lines, keep, i, end, gone, said("tool call <{name}> (never closed) removed with its arguments", name=m.group("name")))
     return end
 
 
@@ -187,7 +187,7 @@ def _json_end(lines: Lines, i: int, col: int = 0) -> int | None:
 
 def _json_call(lines: Lines, i: int, end: int, keep: list[bool], gone: list[_Gone]) -> int:
     start = i - 1 if i > 0 and keep[i - 1] and LABEL_RE.match(lines[i - 1].text) else i
-    _drop(lines, keep, start, end, gone, "tool call (JSON arguments) removed")
+    _drop(lines, keep, start, end, gone, said("tool call (JSON arguments) removed"))
     return end
 
 
@@ -205,7 +205,7 @@ def _fenced_call(lines: Lines, i: int, edge: list[int], in_fence: list[bool], ke
     if not is_call_json(body) or not (edge[i] or labelled or not _introduced(lines, i, keep)):
         return False
     start = i - 1 if labelled else i
-    _drop(lines, keep, start, min(j + 1, len(lines)), gone, "tool call (JSON arguments in a code fence) removed")
+    _drop(lines, keep, start, min(j + 1, len(lines)), gone, said("tool call (JSON arguments in a code fence) removed"))
     return True
 
 
@@ -223,20 +223,20 @@ def _tokens(lines: Lines, i: int, texts: list[str], keep: list[bool], gone: list
                 end = _turn_end(lines, i, m.end())
                 if text[: m.start()].strip():
                     texts[i] = text[: m.start()]
-                    _drop(lines, keep, i + 1, end, gone, f"a {role or 'user'} turn removed with its tokens")
+                    _drop(lines, keep, i + 1, end, gone, said("a {role} turn removed with its tokens", role=role or "user"))
                     gone[-1].lines = lines[i:end]
                     gone[-1].removed = "\n".join([text[m.start():]] + [ln.text for ln in lines[i + 1 : end]]).strip()
                 else:
-                    _drop(lines, keep, i, end, gone, f"a {role or 'user'} turn removed with its tokens")
+                    _drop(lines, keep, i, end, gone, said("a {role} turn removed with its tokens", role=role or "user"))
                 return end
     # no foreign turn: the tokens (and a role word right after an opening token) go
     new = TOKEN_RE.sub(lambda m: m.group() if any(a <= m.start() < b for a, b in protected) else "\x00", text)
     new = re.sub(rf"\x00\s*(?:{_ROLE}|model)\b[ \t]*\n?", "", new, flags=re.I).replace("\x00", "")
     if not new.strip():
-        _drop(lines, keep, i, i + 1, gone, "chat-template token line removed")
+        _drop(lines, keep, i, i + 1, gone, said("chat-template token line removed"))
     else:
         texts[i] = new
-        gone.append(_Gone([lines[i]], f"chat-template token{'s' if len(tokens) > 1 else ''} removed"))
+        gone.append(_Gone([lines[i]], said_n("chat-template token removed", "chat-template tokens removed", len(tokens))))
     return i + 1
 
 
@@ -302,7 +302,7 @@ def _transcript(lines: Lines, i: int, edge: list[int], in_fence: list[bool], kee
         end = j
     if not is_transcript(steps) or (not edge[i] and _introduced(lines, i, keep)):
         return max(end, i + 1), False
-    _drop(lines, keep, i, end, gone, "tool-use transcript removed with its calls and results")
+    _drop(lines, keep, i, end, gone, said("tool-use transcript removed with its calls and results"))
     return end, True
 
 
@@ -314,7 +314,7 @@ def _labels(lines: Lines, texts: list[str], keep: list[bool], edge: list[int], i
         if m is None:
             continue
         if not m.group("rest").strip().strip("*_").strip():
-            _drop(lines, keep, k, k + 1, gone, f"role label “{m.group('role')}” removed")
+            _drop(lines, keep, k, k + 1, gone, said("role label “{role}” removed", role=m.group("role")))
         else:
             turns.append((k, m))
     for run in _exchanges(lines, keep, turns):
@@ -346,10 +346,10 @@ def _exchange_with_machinery(lines: Lines, texts: list[str], keep: list[bool], r
         return False
     for k, m, foreign, rest in judged:
         if foreign:
-            _drop(lines, keep, k, _turn_text_end(lines, k), gone, f"a {m.group('role')} turn addressed to the machinery removed")
+            _drop(lines, keep, k, _turn_text_end(lines, k), gone, said("a {role} turn addressed to the machinery removed", role=m.group("role")))
         else:
             texts[k] = rest
-            gone.append(_Gone([lines[k]], f"role label “{m.group('role')}” removed; its text kept"))
+            gone.append(_Gone([lines[k]], said("role label “{role}” removed; its text kept", role=m.group("role"))))
     return True
 
 
@@ -367,10 +367,10 @@ def _edge_label(lines: Lines, texts: list[str], keep: list[bool], edge: list[int
     role = m.group("role").lower()
     if edge[k] == 1 and role in FOREIGN_ROLES:
         end = next((j for j in range(k + 1, len(lines)) if not lines[j].text.strip() or heading(lines[j].text)), len(lines))
-        _drop(lines, keep, k, end, gone, f"a {role} turn removed")
+        _drop(lines, keep, k, end, gone, said("a {role} turn removed", role=role))
     elif edge[k] and role not in FOREIGN_ROLES:
         texts[k] = _rest(m)
-        gone.append(_Gone([lines[k]], f"role label “{m.group('role')}” removed; its text kept"))
+        gone.append(_Gone([lines[k]], said("role label “{role}” removed; its text kept", role=m.group("role"))))
 
 
 def _rest(m: re.Match[str]) -> str:

@@ -33,7 +33,7 @@ from publisher.clean.html import BLOCK_TAGS, html_to_markdown, subscript
 from publisher.markdown.lexer import LIST_RE, Lines, fenced, heading, is_table_row
 from publisher.markdown.reasoning import code_spans
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import Said, message, said
 from publisher.source import SourceLine
 from publisher.text import FULL_STOPS
 
@@ -79,26 +79,26 @@ def read_markup(lines: Lines) -> tuple[Lines, list[Message]]:
         grid = read_grid_table(lines, i) if line.text.lstrip().startswith("+") else None
         if grid is not None:
             out.extend(grid[1])
-            messages.append(message(RULE, "info", lines[i : grid[0]], "grid table read as a pipe table"))
+            messages.append(message(RULE, "info", lines[i : grid[0]], said("grid table read as a pipe table")))
             i = grid[0]
             continue
         if i + 1 < len(lines) and not in_fence[i + 1] and _SETEXT_RE.match(lines[i + 1].text) and line.text.strip():
             setext = _setext(lines, i)
             if setext is not None:
                 out.append(setext)
-                messages.append(message(RULE, "info", lines[i : i + 2], "setext heading read as a heading"))
+                messages.append(message(RULE, "info", lines[i : i + 2], said("underlined heading read as a heading")))
                 i += 2
                 continue
             if lines[i + 1].text.strip().startswith("="):
                 out.append(line)
-                messages.append(message(RULE, "info", [lines[i + 1]], "a line of = under a paragraph removed (a rule, not a heading)"))
+                messages.append(message(RULE, "info", [lines[i + 1]], said("a line of = under a paragraph removed (a rule, not a heading)")))
                 i += 2
                 continue
         if "<" in line.text:
             inline = _inline_html(line)
             if inline is not None:
                 out.extend(inline)
-                messages.append(message(RULE, "info", [line], "inline HTML read as markdown"))
+                messages.append(message(RULE, "info", [line], said("inline HTML read as markdown")))
                 i += 1
                 continue
         out.append(line)
@@ -106,13 +106,13 @@ def read_markup(lines: Lines) -> tuple[Lines, list[Message]]:
     return out, messages
 
 
-def _said(block: Lines, dropped: list[str]) -> str:
+def _said(block: Lines, dropped: list[str]) -> Said:
     names = sorted({t.lower() for t in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", " ".join(ln.text for ln in block))
                     if t.lower() != "sup"})
-    what = "HTML read as markdown (" + ", ".join(f"<{n}>" for n in names[:8]) + ")"
+    tags = ", ".join(f"<{n}>" for n in names[:8])
     if dropped:
-        what += "; dropped: " + ", ".join(sorted(set(dropped)))
-    return what
+        return said("HTML read as markdown ({tags}); dropped: {dropped}", tags=tags, dropped=", ".join(sorted(set(dropped))))
+    return said("HTML read as markdown ({tags})", tags=tags)
 
 
 def _block_end(lines: Lines, i: int, tag: str, in_fence: list[bool]) -> int:

@@ -41,7 +41,7 @@ from publisher.markdown.lexer import (
     split_sentences,
 )
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import message, said
 from publisher.text import IDEOGRAPHS
 
 RULE = "placeholder"
@@ -147,7 +147,7 @@ def strip_placeholders(lines: Lines) -> tuple[Lines, list[Message]]:
         t = ln.text.strip()
         skip = in_fence[i] or not t or heading(t) is not None or is_table_row(t)
         if not skip and is_placeholder_note(t) and not CAPTION_LINE_RE.match(bare(t)):
-            messages.append(message(RULE, "info", [ln], "placeholder note standing in for text removed", ln.text))
+            messages.append(message(RULE, "info", [ln], said("placeholder note standing in for text removed"), ln.text))
             continue
         kept.append(ln)
     return kept, messages

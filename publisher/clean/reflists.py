@@ -19,7 +19,7 @@ import re
 
 from publisher.markdown.lexer import CITE_RE, Lines, fenced, heading, plain
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import message, said_n
 from publisher.text import IDEOGRAPHS
 
 RULE = "invented-references"
@@ -100,7 +100,7 @@ def strip_invented_references(lines: Lines) -> tuple[Lines, list[Message]]:
                 for k in range(i, end):
                     keep[k] = False
                 messages.append(
-                    message(RULE, "warning", lines[i:end], f"reference list written by the model removed ({len(entries)} entries)")
+                    message(RULE, "warning", lines[i:end], said_n("reference list written by the model removed ({n} entry)", "reference list written by the model removed ({n} entries)", len(entries)))
                 )
                 i = end
                 continue
@@ -111,7 +111,7 @@ def strip_invented_references(lines: Lines) -> tuple[Lines, list[Message]]:
             if (len(run) >= 2 or FOOTNOTE_DEF_RE.match(t)) and shaped >= len(run) / 2:
                 for k in range(i, end):
                     keep[k] = False
-                messages.append(message(RULE, "warning", run, f"reference entries written by the model removed ({len(run)})"))
+                messages.append(message(RULE, "warning", run, said_n("reference entry written by the model removed ({n})", "reference entries written by the model removed ({n})", len(run))))
                 i = end
                 continue
         i += 1

@@ -42,7 +42,7 @@ from publisher.markdown.lexer import (
     split_sentences,
 )
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import message, said, said_n
 from publisher.source import SourceLine
 from publisher.text import FULL_STOPS, IDEOGRAPHS, fold
 
@@ -104,7 +104,7 @@ def _short_line_runs(lines: Lines) -> tuple[Lines, list[Message]]:
         run = [ln for ln in lines[i:j] if ln.text.strip()]
         values = [fold(ln.text) for ln in run]
         if len(run) >= MIN_RUN and len(set(values)) <= len(values) / 2:
-            messages.append(message(RULE, "warning", run, f"repetition loop of {len(run)} short lines removed"))
+            messages.append(message(RULE, "warning", run, said_n("repetition loop of {n} short line removed", "repetition loop of {n} short lines removed", len(run))))
         else:
             out.extend(lines[i:j])
         i = j
@@ -130,7 +130,7 @@ def _repeated_sentences(lines: Lines, in_fence: list[bool]) -> tuple[Lines, list
                 cut.setdefault(idx, []).append((a, b))
             touched = sorted({idx for idx, _, _ in run})
             messages.append(message(RULE, "warning", [lines[k] for k in touched],
-                                    f"sentence repeated {len(run)} times; {len(run) - 1} copies removed"))
+                                    said("sentence repeated {times} times; {copies} copies removed", times=len(run), copies=len(run) - 1)))
         run.clear()
 
     for idx, ln in enumerate(lines):
@@ -354,8 +354,8 @@ def _in_line_loops(lines: Lines, in_fence: list[bool]) -> tuple[Lines, list[Mess
             out.append(ln)
             continue
         if not text.strip():
-            messages.append(message(RULE, "warning", [ln], "line that is a repetition loop removed"))
+            messages.append(message(RULE, "warning", [ln], said("line that is a repetition loop removed")))
             continue
-        messages.append(message(RULE, "warning", [ln], f"repetition loop collapsed ({removed} characters removed)"))
+        messages.append(message(RULE, "warning", [ln], said_n("repetition loop collapsed ({n} character removed)", "repetition loop collapsed ({n} characters removed)", removed)))
         out.append(SourceLine(ln.no, text))
     return out, messages

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 
+from publisher.i18n import N_
 from publisher.markdown.lexer import Lines
 from publisher.markdown.reasoning import Span, scan, strip_tags
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import message, said, said_n
 from publisher.source import SourceLine
 
 RULE = "reasoning-tags"
@@ -24,10 +25,10 @@ _SEPARATOR_TAG_RE = re.compile(r"^\s*(?:<\s*/?\s*[A-Za-z_]+\s*>\s*)*$")
 
 # kind -> (severity, what the report says), for blocks that held text
 _SAID: dict[str, tuple[str, str]] = {
-    "closed": ("info", "reasoning block removed"),
-    "inline": ("info", "reasoning block removed"),
-    "unclosed": ("warning", "reasoning block removed (tag never closed)"),
-    "before-stray-close": ("warning", "reasoning before a closing tag with no opening tag removed"),
+    "closed": ("info", N_("reasoning block removed")),
+    "inline": ("info", N_("reasoning block removed")),
+    "unclosed": ("warning", N_("reasoning block removed (tag never closed)")),
+    "before-stray-close": ("warning", N_("reasoning before a closing tag with no opening tag removed")),
 }
 
 
@@ -46,7 +47,7 @@ def split_generations(lines: Lines) -> tuple[list[Lines], list[Message]]:
         if span is None or span.kind == "tags-only":
             text = strip_tags(line.text) if span else kept + line.text[col:]
             if span:
-                messages.append(message(RULE, "warning", [line], "reasoning tags removed from one line; its text kept"))
+                messages.append(message(RULE, "warning", [line], said("reasoning tags removed from one line; its text kept")))
             _keep(generations, SourceLine(line.no, text))
             i, col, kept = i + 1, 0, ""
             continue
@@ -64,7 +65,7 @@ def split_generations(lines: Lines) -> tuple[list[Lines], list[Message]]:
             i, col = i + 1, 0
     if empty:
         pairs = len(empty) // 2
-        messages.append(message(RULE, "info", empty, f"{pairs} empty reasoning tag pair(s) between generations removed"))
+        messages.append(message(RULE, "info", empty, said_n("{n} empty reasoning tag pair between generations removed", "{n} empty reasoning tag pairs between generations removed", pairs)))
     return [g for g in generations if any(ln.text.strip() for ln in g)], messages
 
 
@@ -76,13 +77,13 @@ def _keep(generations: list[Lines], line: SourceLine) -> None:
 def _report(span: Span, lines: Lines, empty: list[SourceLine]) -> list[Message]:
     covered = lines[span.start_line : span.end_line + 1]
     if span.kind == "stray-close":
-        return [message(RULE, "info", covered, "stray closing reasoning tag removed")]
+        return [message(RULE, "info", covered, said("stray closing reasoning tag removed"))]
     if span.inner:
         severity, what = _SAID[span.kind]
         if span.kind == "inline":
             covered = [SourceLine(covered[0].no, covered[0].text[span.start_col : span.end_col])]
-        return [message(RULE, severity, covered, what)]  # type: ignore[arg-type]
+        return [message(RULE, severity, covered, said(what))]  # type: ignore[arg-type]
     if all(_SEPARATOR_TAG_RE.match(ln.text) for ln in covered):
         empty.extend([covered[0], covered[-1]])  # the pipeline's separators: one summary for all
         return []
-    return [message(RULE, "info", covered, "empty reasoning block removed")]
+    return [message(RULE, "info", covered, said("empty reasoning block removed"))]

@@ -32,7 +32,7 @@ from publisher.markdown.lexer import (
 from publisher.markdown.numbering import is_caption_line
 from publisher.markdown.pipe_tables import split_row
 from publisher.model import Message
-from publisher.result import message
+from publisher.result import excerpt, message, said
 from publisher.source import SourceLine
 from publisher.text import FULL_STOPS, KEYWORDS_LABEL
 
@@ -65,7 +65,7 @@ def cut_truncated_ending(lines: Lines) -> tuple[Lines, list[Message]]:
         if _broken_last_row(block):
             gone.add(end - 1)
             messages.append(message(RULE, "warning", [block[-1]],
-                                    "chapter ends inside a table row; the unfinished row was removed"))
+                                    said("the chapter stops inside a table row; the unfinished row was removed")))
             if len(block) > 1:
                 break
             continue
@@ -77,7 +77,7 @@ def cut_truncated_ending(lines: Lines) -> tuple[Lines, list[Message]]:
         cut = _last_sentence_end(block)
         if cut is None:
             gone.update(range(start, end))
-            messages.append(message(RULE, "warning", block, "chapter ends mid-sentence; the unfinished paragraph was removed"))
+            messages.append(message(RULE, "warning", block, said("the chapter stops in the middle of a sentence; the unfinished paragraph “{text}” was removed", text=excerpt(block))))
             if rows:
                 break  # the table above it ends the chapter well
             continue
@@ -85,7 +85,7 @@ def cut_truncated_ending(lines: Lines) -> tuple[Lines, list[Message]]:
         out[start + k] = SourceLine(block[k].no, block[k].text[:at])
         rest = [SourceLine(block[k].no, block[k].text[at:])] + block[k + 1 :]
         gone.update(range(start + k + 1, end))
-        messages.append(message(RULE, "warning", rest, "chapter ends mid-sentence; cut back to the last complete sentence"))
+        messages.append(message(RULE, "warning", rest, said("the chapter stops in the middle of a sentence; the unfinished sentence “{text}” was cut", text=excerpt(rest))))
         break
     return [ln for i, ln in enumerate(out) if i not in gone], messages
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from publisher.i18n import N_
 from publisher.model import Message
+from publisher.result import message_at, said
 from publisher.source import SourceLine
 
 _SEP_CELL_RE = re.compile(r"^\s*:?[-—－=]{1,}:?\s*$")
@@ -40,13 +42,13 @@ class PipeTable:
 def parse_table(lines: list[SourceLine]) -> tuple[PipeTable, list[Message]]:
     """Table lines -> the cells of a repaired table, and what was repaired."""
     rows = [split_row(ln.text) for ln in lines]
-    repairs: list[str] = []
+    repairs: list[str] = []  # catalogue ids, said as a list
     seps = [i for i, r in enumerate(rows) if is_separator(r)]
     if not seps or seps[0] != 1:
-        repairs.append("missing separator row" if not seps else "separator row out of place")
+        repairs.append(N_("missing separator row") if not seps else N_("separator row out of place"))
     header_width = len(rows[0])
     if seps and seps[0] == 1 and len(rows[1]) != header_width:
-        repairs.append(f"separator has {len(rows[1])} cells for {header_width} columns")
+        repairs.append(N_("separator row with the wrong number of cells"))
     if len(seps) > 1 or (seps and seps[0] != 1):
         repairs.append(f"{len(seps) - (1 if seps and seps[0] == 1 else 0)} stray separator row(s) dropped")
     sep_rows = set(seps)  # a list here made tables of many separator rows quadratic
@@ -59,23 +61,23 @@ def parse_table(lines: list[SourceLine]) -> tuple[PipeTable, list[Message]]:
     fixed: list[list[str]] = []
     for r in body:
         if len(r) < width:
-            repairs.append(f"short row padded ({len(r)} of {width} cells)")
+            repairs.append(N_("short row padded with empty cells"))
             r = r + [""] * (width - len(r))
         elif len(r) > width:
-            repairs.append(f"long row: {len(r) - width} extra cell(s) folded into the last column")
+            repairs.append(N_("long row: extra cells folded into the last column"))
             r = r[: width - 1] + [" | ".join(c for c in r[width - 1 :] if c)]
         fixed.append(r)
     table = PipeTable(header, fixed, lines[0].no)
     messages = []
     if repairs:
         messages.append(
-            Message(
+            message_at(
                 "table-repair",
                 "warning",
                 lines[0].no,
                 lines[-1].no,
                 lines[0].text.strip()[:80],
-                "table repaired: " + "; ".join(dict.fromkeys(repairs)),
+                said("table repaired: {repairs}", repairs=list(dict.fromkeys(repairs))),
             )
         )
     return table, messages

@@ -23,6 +23,7 @@ from charset_normalizer import from_bytes
 
 from publisher.errors import InputError
 from publisher.model import Message
+from publisher.result import message_at, said, said_n
 
 # Byte-order marks, longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
 _BOMS: list[tuple[bytes, str]] = [
@@ -70,8 +71,9 @@ def _cut_inside_a_character(data: bytes, start: int) -> Decoded:
     """A file cut off in the middle of its last character: the part before is read."""
     head = decode_bytes(data[:start], "") if start else Decoded("", "utf-8", [])
     line = data.count(b"\n", 0, start) + 1
-    cut = Message(STRAY_RULE, "warning", line, line, _context(head.text, len(head.text)),
-                  f"the file ends inside a character ({len(data) - start} bytes of it); those bytes dropped")
+    cut = message_at(STRAY_RULE, "warning", line, line, _context(head.text, len(head.text)),
+                     said_n("the file ends inside a character ({n} byte of it); that byte dropped",
+                            "the file ends inside a character ({n} bytes of it); those bytes dropped", len(data) - start))
     return Decoded(head.text, head.encoding, head.messages + [cut])
 
 
@@ -108,13 +110,16 @@ def _stray_messages(escaped: str, strays: list[int]) -> list[Message]:
         pos = offset
         byte = ord(escaped[offset]) - 0xDC00
         char = _cp1252(byte)
-        what = (f"byte 0x{byte:02X} is not UTF-8; read as Windows-1252 “{char}”" if char != "\ufffd"
-                else f"byte 0x{byte:02X} is not UTF-8 and has no Windows-1252 character; replaced by \ufffd")
-        messages.append(Message(STRAY_RULE, "warning", line, line, _context(escaped, offset), what))
+        code = f"0x{byte:02X}"
+        what = (said("byte {byte} is not UTF-8; read as Windows-1252 “{char}”", byte=code, char=char)
+                if char != "\ufffd" else
+                said("byte {byte} is not UTF-8 and has no Windows-1252 character; replaced by \ufffd", byte=code))
+        messages.append(message_at(STRAY_RULE, "warning", line, line, _context(escaped, offset), what))
     if len(strays) > MAX_STRAY_MESSAGES:
         rest = len(strays) - MAX_STRAY_MESSAGES
-        messages.append(Message(STRAY_RULE, "warning", None, None, "",
-                                f"{rest} more bytes that are not UTF-8 read as Windows-1252"))
+        messages.append(message_at(STRAY_RULE, "warning", None, None, "",
+                                   said_n("{n} more byte that is not UTF-8 read as Windows-1252",
+                                          "{n} more bytes that are not UTF-8 read as Windows-1252", rest)))
     return messages
 
 
@@ -136,5 +141,5 @@ def _detected(data: bytes, source: str) -> Decoded:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         raise InputError(f"not UTF-8, and not valid {match.encoding} either", source) from None
-    note = Message("encoding", "info", None, None, "", f"not UTF-8: read as {encoding.upper()}")
+    note = message_at("encoding", "info", None, None, "", said("not UTF-8: read as {encoding}", encoding=encoding.upper()))
     return Decoded(text, encoding, [note])

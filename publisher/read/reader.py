@@ -17,7 +17,7 @@ from publisher.markdown.reasoning import outside_text, scan
 from publisher.model import Message
 from publisher.read.encoding import decode_bytes
 from publisher.read.files import over_limit
-from publisher.result import Result, message
+from publisher.result import Result, message, said
 from publisher.source import Record, SourceLine
 from publisher.text import IDEOGRAPHS
 
@@ -100,7 +100,7 @@ def read_record(data: bytes | str, source: str = "<input>", max_bytes: int = DEF
             part = "content"
             continue
         if _END_RE.match(t) and part != "header":
-            messages.append(message("end-marker", "info", [line], "end-of-conversation marker before the end removed"))
+            messages.append(message("end-marker", "info", [line], said("end-of-conversation marker before the end removed")))
             continue
         parts[part].append(line)
     rec.end_marker = end_at < len(lines)
@@ -136,7 +136,7 @@ def _tail_markers(lines: list[SourceLine], outside: list[str], messages: list[Me
             break
     after = [ln for ln in lines[end_at + 1 :] if ln.text.strip()]
     if after:
-        messages.append(message("end-marker", "warning", after, "text after the end-of-conversation marker not read"))
+        messages.append(message("end-marker", "warning", after, said("text after the end-of-conversation marker not read")))
     for k in range(end_at - 1, -1, -1):
         t = outside[k]
         if _REFS_RE.match(t):
@@ -144,7 +144,7 @@ def _tail_markers(lines: list[SourceLine], outside: list[str], messages: list[Me
         if heading(t) or _CONTENT_RE.match(t) or _OUTLINE_RE.match(t):
             if any(_REFS_RE.match(outside[j]) for j in range(k)):
                 messages.append(message("reference-heading", "warning", [lines[k]],
-                                        "a reference heading is followed by more content: not the supplied list"))
+                                        said("a reference heading is followed by more content: not the supplied list")))
             return -1, end_at
     return -1, end_at
 

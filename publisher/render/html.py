@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from publisher.errors import RenderError
+from publisher.i18n import N_, gettext
 from publisher.model import Cite, Document, Inline, Message, Section, Table, inline_text, table_label
 from publisher.render import Output, RenderOptions
 from publisher.render.anchors import margin_places
@@ -39,25 +40,16 @@ _LONG_RUN = re.compile(rf"[0-9A-Za-z_./:%+-]{{{LONG_RUN},}}")
 # Chapters and their sections: a review's third level would double the contents on a phone.
 TOC_DEPTH = 2
 
-# Words the page needs beyond model.LABELS (report columns, back-link label).
-EXTRA_LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "back": "返回正文",
-        "severity": "级别",
-        "rule": "规则",
-        "lines": "行",
-        "message": "说明",
-        "excerpt": "摘录",
-    },
-    "en": {
-        "back": "Back to text",
-        "severity": "Severity",
-        "rule": "Rule",
-        "lines": "Lines",
-        "message": "Message",
-        "excerpt": "Excerpt",
-    },
+# Words the page needs beyond model.LABELS (report columns, back-link label), as catalogue ids.
+EXTRA_LABELS: dict[str, str] = {
+    "back": N_("Back to text"),
+    "severity": N_("Severity"),
+    "rule": N_("Rule"),
+    "lines": N_("Lines"),
+    "message": N_("Message"),
+    "excerpt": N_("Excerpt"),
 }
+SEVERITY_WORDS: dict[str, str] = {"info": N_("info"), "warning": N_("warning"), "error": N_("error")}
 
 
 @dataclass(frozen=True)
@@ -217,7 +209,8 @@ def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
     context = {
         "doc": doc,
         "lang": LANG_TAGS[language],
-        "labels": {**doc.labels(), **EXTRA_LABELS[language]},
+        "labels": {**doc.labels(), **{key: gettext(language, msgid) for key, msgid in EXTRA_LABELS.items()}},
+        "severities": {key: gettext(language, msgid) for key, msgid in SEVERITY_WORDS.items()},
         "cites": CiteLinks(doc),
         "references": [r for r in doc.references if r.cited],
         "caption": caption,

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from publisher.i18n import N_
 from publisher.model import Block, Document, Inline, Message, inline_text, iter_blocks
-from publisher.result import excerpt
+from publisher.result import excerpt, message_at, said
 from publisher.urls import safe_url
 
 # Characters XML 1.0 cannot carry (and lone surrogates, which cannot be encoded), and the
@@ -51,6 +52,11 @@ def _block_text(block: Block) -> str:
     return ""
 
 
+# the places `_strings` names, as catalogue ids (a report line says where the characters were)
+PLACE_WORDS = {"title": N_("title"), "topic": N_("topic"), "keywords": N_("keywords"), "heading": N_("heading"),
+               "text": N_("text"), "references": N_("references")}
+
+
 def illegal_characters(doc: Document, fmt: str) -> list[Message]:
     """One line per place (title, text, ...) that holds characters `fmt` cannot carry."""
     found: dict[str, tuple[set[str], int | None, str]] = {}
@@ -60,30 +66,33 @@ def illegal_characters(doc: Document, fmt: str) -> list[Message]:
             seen, first_line, sample = found.get(place, (set(), line, text))
             found[place] = (seen | chars, first_line, sample)
     return [
-        Message(
+        message_at(
             "illegal-character",
             "warning",
             line,
             line,
             excerpt(clean_text(sample)),
-            f"{fmt}: removed characters it cannot carry from the {place}: "
-            + ", ".join(f"U+{ord(c):04X}" for c in sorted(chars)),
+            said("{format}: removed characters it cannot carry from the {place}: {chars}", format=fmt,
+                 place=[PLACE_WORDS.get(place, place)],
+                 chars=", ".join(f"U+{ord(c):04X}" for c in sorted(chars))),
         )
         for place, (chars, line, sample) in found.items()
     ]
 
 
 def unsafe_link(url: str, text: str, fmt: str, line: int | None = None) -> Message:
-    return Message(
+    return message_at(
         "unsafe-link", "warning", line, line, excerpt(clean_text(text or url)),
-        f"{fmt}: link target “{excerpt(clean_text(url))}” is not http(s) or mailto; kept the text without the link",
+        said("{format}: link target “{url}” is not http(s) or mailto; kept the text without the link", format=fmt,
+             url=excerpt(clean_text(url))),
     )
 
 
 def unknown_language(language: str, code: str, fmt: str = "sphinx") -> Message:
-    return Message(
+    return message_at(
         "unknown-code-language", "info", None, None, excerpt(clean_text(code)),
-        f"{fmt}: no highlighter knows the code language “{excerpt(language)}”; the code is shown as plain text",
+        said("{format}: no highlighter knows the code language “{language}”; the code is shown as plain text",
+             format=fmt, language=excerpt(language)),
     )
 
 

@@ -26,14 +26,15 @@ from publisher.model import SCHEMA_VERSION, Document, field_types, rules_of
 
 SCHEMA_FILE = Path(__file__).with_name("document.schema.json")
 # versions whose documents still load, with the defaults of what they lack: 1.0 lacks
-# Message.removed; 1.1 lacks Message.kept_before and anchor_line, and Reference.csl
-READABLE_VERSIONS = ("1.0", "1.1", SCHEMA_VERSION)
+# Message.removed; 1.1 lacks Message.kept_before and anchor_line, and Reference.csl; 1.2 lacks
+# Message.message_en, msgid, msgid_plural, args, chapter, chapter_title and paragraph (all optional)
+READABLE_VERSIONS = ("1.0", "1.1", "1.2", SCHEMA_VERSION)
 # the unions of typed nodes, by the name of their $defs entry
 UNIONS: dict[str, tuple[type, ...]] = {
     "inline": get_args(model.Inline),
     "block": get_args(model.Block),
 }
-NAMED: dict[type, str] = {model.Section: "section", model.Reference: "reference", model.Message: "message",
+NAMED: dict[type, str] = {model.Section: "section", model.Reference: "reference", model.Message: "message", model.MessageArg: "message_arg",
                           model.CslItem: "csl_item", model.CslName: "csl_name", model.CslDate: "csl_date",
                           model.Metadata: "metadata"}
 

@@ -86,15 +86,9 @@ def draft_page(draft: Draft, fragment: str, max_mb: str, lang: Lang, switch: lis
 
 
 def _report_in(lang: Lang, report: list[Message]) -> tuple[list[ReportGroup], Callable[[Message], str]]:
-    """The report's group headings, rule explanations and line labels in `lang`.
-
-    MERGE POINT (issue 17): these words are the `messages` domain, owned by the i18n branch
-    (`publisher/service/report.py`). Until it lands they are English on every page; when it
-    does, this is the one place to change:
-        return group_report(report, lang), functools.partial(lines_label, lang=lang)
-    (tests/service/test_browser.py then also holds the report to the Chinese page's standard).
-    """
-    return group_report(report), lines_label
+    """The report's group headings, rule explanations and line labels in `lang` (the
+    `messages` domain, publisher/service/report.py)."""
+    return group_report(report, lang), functools.partial(lines_label, lang=lang)
 
 
 def _stats(doc: Document, lang: Lang) -> str:

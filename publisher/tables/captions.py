@@ -44,7 +44,7 @@ from publisher.model import (
     inline_text,
     table_label,
 )
-from publisher.result import Result
+from publisher.result import Result, excerpt, message_at, said
 from publisher.tables.pointers import rewrite_pointers
 
 _PLACEHOLDER_CELL_RE = re.compile(
@@ -118,11 +118,12 @@ def resolve_tables(document: Document) -> Result[Document]:
     for number, a in enumerate((a for a in attached if a.table.number != -1), start=1):
         a.table.number = number
         if a.below:
-            messages.append(Message("table-caption", "info", a.table.line, a.table.line, a.table.caption,
-                                    f"caption below the table moved above {table_label(doc.language, number)}"))
+            messages.append(message_at("table-caption", "info", a.table.line, a.table.line, a.table.caption,
+                                       said("caption below the table moved above {table}",
+                                            table=table_label(doc.language, number))))
         if not a.table.caption:
-            messages.append(Message("table-caption", "warning", a.table.line, a.table.line, "",
-                                    f"{table_label(doc.language, number)} has no title"))
+            messages.append(message_at("table-caption", "warning", a.table.line, a.table.line, "",
+                                       said("{table} has no title", table=table_label(doc.language, number))))
     messages.extend(rewrite_pointers(doc, attached))
     return Result(doc, messages)
 
@@ -248,29 +249,33 @@ def _paragraph(blocks: list[Block], k: int | None) -> Paragraph | None:
 def _drop_placeholder(a: Attached, drop: set[int], messages: list[Message]) -> None:
     a.table.number = -1
     drop.update(id(x) for x in (a.caption, a.table, a.intro) if x is not None)
-    messages.append(Message("placeholder-table", "warning", a.table.line, a.table.line,
-                            a.table.caption or _cells_excerpt(a.table),
-                            "placeholder table dropped with its caption and introducing sentence"))
+    messages.append(message_at("placeholder-table", "warning", a.table.line, a.table.line,
+                               a.table.caption or _cells_excerpt(a.table),
+                               said("placeholder table dropped with its caption and introducing sentence")))
     if a.lead_in is not None:
         gone = _drop_last_sentence(a.lead_in)
         if not a.lead_in.inlines:
             drop.add(id(a.lead_in))
-        messages.append(Message("placeholder-table", "warning", a.lead_in.line, a.lead_in.line, gone,
-                                "sentence introducing a dropped placeholder table removed"))
+        messages.append(message_at("placeholder-table", "warning", a.lead_in.line, a.lead_in.line, gone,
+                                   said("the sentence “{text}” introducing a dropped placeholder table removed",
+                                        text=gone)))
 
 
 def _drop_orphan_caption(blocks: list[Block], i: int, drop: set[int], messages: list[Message]) -> None:
     b = blocks[i]
     assert isinstance(b, Paragraph)
     drop.add(id(b))
-    messages.append(Message("orphan-caption", "warning", b.line, b.line, inline_text(b.inlines).strip(),
-                            "table caption with no table dropped"))
+    caption = inline_text(b.inlines).strip()
+    messages.append(message_at("orphan-caption", "warning", b.line, b.line, caption,
+                               said("the table caption “{text}” has no table; removed", text=excerpt(caption))))
     nxt = blocks[i + 1] if i + 1 < len(blocks) else None
     if nxt is not None and is_intro(nxt) and not any(isinstance(x, Table) for x in blocks[i + 1 : i + 3]):
         assert isinstance(nxt, Paragraph)
         drop.add(id(nxt))
-        messages.append(Message("orphan-caption", "warning", nxt.line, nxt.line, inline_text(nxt.inlines),
-                                "sentence introducing a missing table dropped"))
+        sentence = inline_text(nxt.inlines)
+        messages.append(message_at("orphan-caption", "warning", nxt.line, nxt.line, sentence,
+                                   said("the sentence “{text}” introduces a table that is missing; removed",
+                                        text=excerpt(sentence))))
 
 
 def _leads_in(p: Paragraph, table: Table) -> bool:

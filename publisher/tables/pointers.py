@@ -34,6 +34,7 @@ from publisher.model import (
     Text,
     iter_blocks,
 )
+from publisher.result import message_at, said
 
 if TYPE_CHECKING:
     from publisher.tables.captions import Attached
@@ -131,12 +132,14 @@ def _rewrite(p: Paragraph, inlines: list[Inline], resolve: Resolve, messages: li
 
             new = word + _NUMBER_RE.sub(one, body)
             if unresolved:
-                messages.append(Message("table-reference", "warning", p.line, p.line, m.group(0),
-                                        f"“{m.group(0)}” refers to no published table; left as written"))
+                messages.append(message_at("table-reference", "warning", p.line, p.line, m.group(0),
+                                           said("“{pointer}” refers to no published table; left as written",
+                                                pointer=m.group(0))))
                 return m.group(0)
             if new != m.group(0):
-                messages.append(Message("table-reference", "info", p.line, p.line, m.group(0),
-                                        f"pointer “{m.group(0)}” renumbered to “{new.strip()}”"))
+                messages.append(message_at("table-reference", "info", p.line, p.line, m.group(0),
+                                           said("“{pointer}” renumbered to “{new}”", pointer=m.group(0),
+                                                new=new.strip())))
             return new
 
         inlines[idx] = Text(TABLE_REF_RE.sub(renumber, item.text))
@@ -147,6 +150,7 @@ def _drop_dangling(p: Paragraph, messages: list[Message]) -> None:
     for idx, item in enumerate(p.inlines):
         if isinstance(item, Text) and _POINTER_RE.search(item.text):
             for m in _POINTER_RE.finditer(item.text):
-                messages.append(Message("table-reference", "warning", p.line, p.line, m.group(0).strip(),
-                                        "phrase pointing at a table that is not published removed"))
+                messages.append(message_at("table-reference", "warning", p.line, p.line, m.group(0).strip(),
+                                           said("“{text}” points at a table that is not published; removed",
+                                                text=m.group(0).strip())))
             p.inlines[idx] = Text(_POINTER_RE.sub("", item.text))

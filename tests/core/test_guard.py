@@ -11,6 +11,7 @@ from publisher import cli
 from publisher.guard import MIN_SHARE, document_prose, prose
 from publisher.model import Document
 from publisher.pipeline import BuildOptions, build_document
+from publisher.result import localised
 from tests.core.test_assemble import record, texts
 from tests.hardening.records import all_records
 
@@ -26,7 +27,7 @@ def _chapter(heading: str, n: int = 3) -> str:
 
 
 def _warnings(doc: Document, rule: str) -> list[str]:
-    return [m.message for m in doc.report if m.rule == rule and m.severity == "warning"]
+    return [localised(m, "en") for m in doc.report if m.rule == rule and m.severity == "warning"]
 
 
 def test_prose_counts_words_not_markup() -> None:
@@ -61,7 +62,7 @@ def test_two_lost_chapters_are_a_content_loss_warning_too() -> None:
                          name="t.txt")
     assert len(_warnings(doc, "lost-chapter")) == 2
     (loss,) = _warnings(doc, "content-loss")
-    assert "2 outline chapters" in loss
+    assert "2 chapters of the outline" in loss
 
 
 def test_a_draft_placeholder_is_no_published_chapter() -> None:
@@ -142,7 +143,7 @@ def test_an_unnumbered_chapter_takes_the_number_of_its_subsections(subsections: 
                                                "Outlook"]
     assert "Harmonically unexpected chords" in texts(doc)
     (placed,) = [m for m in doc.report if m.rule == "chapter-match"]
-    assert placed.severity == "warning" and "the number 4 of its sub-sections" in placed.message
+    assert placed.severity == "warning" and "the number 4 of its sub-sections" in localised(placed, "en")
 
 
 @pytest.mark.parametrize(("subsections", "before", "after"), [

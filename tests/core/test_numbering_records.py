@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from publisher.model import Document, Paragraph, Table, inline_text, iter_blocks
 from publisher.pipeline import build_document
+from publisher.result import localised
 from publisher.text import fold
 
 
@@ -82,7 +83,7 @@ def test_loops_keep_one_copy_and_a_table_cut_mid_row_keeps_its_complete_rows() -
     assert [(t.number, t.caption, len(t.rows)) for t in tables] == [(1, "研究方向", 2)]
     assert "实时在线学" not in str(doc.to_dict()["sections"])
     assert "表1归纳了研究方向。" in text
-    messages = [m.message for m in doc.report if m.rule in ("repetition", "truncated-ending")]
+    messages = [localised(m, "en") for m in doc.report if m.rule in ("repetition", "truncated-ending")]
     assert any("repeated 20 times" in m for m in messages)
     assert any("table row" in m for m in messages)
 

@@ -213,6 +213,18 @@ def test_report_on_request_is_a_collapsed_details_block(rich_doc_zh: Document) -
     assert not page(rich_doc_zh, report_in_html=True, fragment=True).xpath("//details")
 
 
+def test_the_report_block_speaks_the_documents_language(rich_doc_zh: Document, rich_doc_en: Document) -> None:
+    for doc in (rich_doc_zh, rich_doc_en):
+        doc.report = [Message("stray-rule", "warning", 3, 3, "---", "horizontal rule removed")]
+    here = Path(__file__).resolve().parents[2] / "templates"  # this tree's page, whatever is installed
+    zh = page(rich_doc_zh, report_in_html=True, templates=here).xpath("//details[@class='report']")[0]
+    assert [th.text_content() for th in zh.xpath(".//th")] == ["级别", "规则", "行", "说明", "摘录"]
+    assert zh.xpath(".//td")[0].text_content() == "警告"
+    en = page(rich_doc_en, report_in_html=True, templates=here).xpath("//details[@class='report']")[0]
+    assert [th.text_content() for th in en.xpath(".//th")] == ["Severity", "Rule", "Lines", "Message", "Excerpt"]
+    assert en.xpath(".//td")[0].text_content() == "warning"
+
+
 def test_article_is_the_main_landmark(rich_doc_zh: Document) -> None:
     tree = page(rich_doc_zh)
     assert [el.tag for el in tree.find("body")] == ["main"]

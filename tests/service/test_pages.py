@@ -78,7 +78,9 @@ def test_draft_page_shows_article_report_downloads_and_delete(shared_draft: tupl
         assert f"<h3 class=\"group-title\">{heading} <span class=\"count\">" in html
     assert "Reference lists the model made up" in html
     assert "lines 327–337" in html
-    assert "chapter ends mid-sentence" in html
+    # the messages in the page's language (English here), each after its place in the article
+    assert "the chapter stops in the middle of a sentence; the unfinished sentence “" in html
+    assert re.search(r"Chapter \d+ “[^”]+”, paragraph \d+: ", html)
     for kind in ("docx", "review-docx", "pdf", "html", "md", "json"):
         assert f'href="{location}/{kind}"' in html
     assert "Review draft (Word)" in html
