@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from publisher.clean.chatter_process import PROCESS
 from publisher.markdown.lexer import CITE_RE, split_sentences
 from publisher.text import QUOTE_MARKS
 
@@ -142,7 +143,7 @@ WORDING: tuple[Feature, ...] = (
         rf"|(?:可以|可|能)(?:为|帮|替)(?:您|你)"
         rf"|\bif you(?:'d| would| will)? (?:like|want|need|prefer|wish)\b|\bshould you (?:need|want|wish|require)\b"
         rf"|\bi (?:can|could|would be happy to|'d be happy to|am happy to|'m happy to) (?:also |further |gladly )?"
-        rf"(?:{_REVISE_EN})\b|\bhappy to (?:help|expand|revise|adjust|provide|assist)\b|\bfeel free to\b"),
+        rf"(?:{_REVISE_EN})\b|\b(?:happy|glad) to (?:help|expand|revise|adjust|provide|assist|condense|shorten|trim|merge|split|rework)\b|\bfeel free to\b"),
         "offers to revise, expand or do more (如需…修改 / 我可以… / if you'd like / I can also…)"),
     Feature("asks-requester", 3, _has(
         r"请(?:随时|您)?(?:告诉|告知|联系|指示|吩咐|示知)我?|(?:告诉|告知|通知)我|让我知道|是否需要我|需要我(?:为您|帮您|再|继续)"
@@ -230,7 +231,7 @@ WORDING: tuple[Feature, ...] = (
         rf"|^{_OPEN}(?:本章|本节|全文|正文|本文|本部分|第[{_ZH_NUM}]{{1,3}}[章节部分])(?:内容)?(?:完|结束|完毕|到此结束|至此结束|至此完毕)了?"
         rf"[。.!！]?{_CLOSE}[。.]?$"
         rf"|^(?:至此|到此)[，,]?[^。！？]{{0,8}}?(?:全文|本章|本节|第[{_ZH_NUM}]{{1,3}}[章节部分])[^。！？]{{0,6}}?(?:结束|完毕|写完)"
-        rf"|^(?:this|that) (?:concludes|completes|ends) (?:the |this |my )?(?:{_TEXT_NOUN_EN}|review|article)\b"
+        rf"|^(?:this|that) (?:concludes|completes|ends|wraps up) (?:the |this |my )?(?:final |last )?(?:{_TEXT_NOUN_EN}|review|article)\b"
         rf"|^(?:the )?above (?:is|was|constitutes|completes) (?:the )?(?:full |complete |entire |whole |final )?(?:{_TEXT_NOUN_EN})\b"),
         "says where the text stands instead of the topic (以上为第三章全部内容 / 本节完 / This concludes the chapter)"),
     Feature("writer-edits", 3, lambda s, bare: _writer_edits(s.text, bare),
@@ -290,7 +291,7 @@ WORDING: tuple[Feature, ...] = (
             "an aside labelled Note / 注 (weak: authors write table notes too)"),
     Feature("after-chatter", 1, lambda s, bare: s.after_chatter,
             "a neighbour in the same paragraph is chatter (chatter comes in runs)"),
-)
+) + tuple(Feature(name, weight, _has(pattern), doc) for name, weight, pattern, doc in PROCESS)  # the writing process
 
 # --------------------------------------------------------------------------- place
 _BRACKETED_RE = re.compile(r"^\s*[（(\[【〔［].*[)）\]】〕］]\s*[。.]?\s*$")
