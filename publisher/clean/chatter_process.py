@@ -34,13 +34,15 @@ _PART_EN = (r"section|chapter|part|intro|introduction|conclusions?|abstract|summ
 
 # (name, weight, pattern, doc); patterns are matched on the sentence's own lower-cased words
 PROCESS: tuple[tuple[str, int, str, str], ...] = (
-    ("plans-writing", 3,
+    ("plans-writing", 3,  # or reports the form it gave the text
      rf"我(?:打算|准备|计划|将会?|会|想|先|接下来|随后|稍后|下面)[^。！？]{{0,8}}?(?:先|首先|再|然后)?(?:{_WRITE_ZH})[^。！？]{{0,6}}?"
      rf"(?:{_TEXT_FORM_ZH})"
      rf"|(?:{_TEXT_FORM_ZH})[^。！？]{{0,4}}?我(?:打算|准备|计划|将会?|想)(?:先|首先)?(?:{_WRITE_ZH})"
      r"|\bi(?:'ll| will| am going to|'m going to| plan to| intend to| shall)(?: now| also| first| then| next| try to)?"
      r" (?:keep (?:it|this|them|the (?:section|chapter|length|text)) (?:to|under|at|around|short|brief|concise)"
      r"|(?:list|jot down) the (?:key |main )?points|flesh (?:it|this|them) out|fill (?:it|this|them) in)\b"
+     r"|\bi(?:'ve| have)? (?:kept|made|left) (?:it|this|that|(?:this|that|the) (?:part|section|chapter|text|paragraph))"
+     r" (?:brief|short|concise|shorter|general|high-level)\b"
      r"|\bunless (?:told|instructed|asked) otherwise\b|\bunless you (?:say|tell me|want|prefer|would like|'d like)\b",
      "plans the writing in terms of the text's form (我打算先列出要点 / I'll keep it to about the same length)"),
     ("defers-to-next-turn", 3,
