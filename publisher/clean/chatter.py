@@ -36,7 +36,10 @@ handbook ("你必须佩戴…": second person alone is weak); a rhetorical quest
 How it decides (`chatter_features.py`: each feature a named, weighted table entry): a
 sentence whose wording scores high enough is removed, ONLY that sentence, never its
 neighbour on the same line or the line above; an opening interjection ("好的，", "Sure!")
-before author text goes alone. A sentence in the middle band is KEPT and reported as a
+before author text goes alone. An aside in brackets or dashes (`asides.py`) inside an author's
+sentence, a list item or a table cell is judged as its own unit and goes alone ("…冲击〔2，4〕。
+（注：为满足字数要求，本段做了扩写。）其频谱…"); in a chatter sentence it goes with it. The writing
+process (plans, progress, the cut, the model's own basis) has its features in `chatter_process.py`. A sentence in the middle band is KEPT and reported as a
 warning by `unsure_chatter` (the pipeline runs it once on the cleaned text): removing an author's sentence is
 worse than keeping a line of chatter. Every removal is a report line with the whole text.
 """
@@ -135,8 +138,11 @@ def _one_round(lines: Lines) -> tuple[Lines, list[Message]]:
             m = _INTERJECTION_PREFIX_RE.match(u.piece)
             assert m is not None
             spans.append((u.row, u.start + m.start("word"), u.start + m.end()))
-        spans = [s for s in sorted(spans) if not any(r == s[0] and (a, b) != s[1:] and a <= s[1] and s[2] <= b
-                                                      for r, a, b in spans)]  # an aside inside a removed sentence
+        outer: list[tuple[int, int, int]] = []  # spans are nested or apart: keep the outermost
+        for row, a, b in sorted(spans, key=lambda s: (s[0], s[1], -s[2])):
+            if not (outer and outer[-1][0] == row and b <= outer[-1][2]):  # not an aside of a removed sentence
+                outer.append((row, a, b))
+        spans = outer
         for row, a, b in spans:
             cut.setdefault(row, []).append((a, b))
         rows = sorted({row for row, _, _ in spans})
