@@ -126,7 +126,9 @@ def _one_round(lines: Lines) -> tuple[Lines, list[Message]]:
     messages: list[Message] = []
     cut: dict[int, list[tuple[int, int]]] = {}  # row -> spans removed from it
     for para in _judge(lines):
-        gone = [u for u in para if u.score.remove]
+        # a placeholder aside stands in for a missing value ("降水量为（待补充）mm"): cutting it
+        # would leave a hole in the author's sentence, so it stays for the placeholder rules
+        gone = [u for u in para if u.score.remove and not (u.aside and "placeholder" in u.score.features)]
         prefixes = [u for u in para if not u.score.remove and not u.aside and "interjection" in u.score.features
                     and _INTERJECTION_PREFIX_RE.match(u.piece)]
         if not gone and not prefixes:
