@@ -118,9 +118,8 @@ def _balanced(text: str) -> bool:
     for ch in text:
         if ch in _PAIRS:
             waiting.append(_PAIRS[ch])
-        elif ch in _PAIRS.values():
-            if not waiting or waiting.pop() != ch:
-                return False
+        elif ch in _PAIRS.values() and (not waiting or waiting.pop() != ch):
+            return False
     return not waiting
 
 
