@@ -36,7 +36,10 @@ handbook ("你必须佩戴…": second person alone is weak); a rhetorical quest
 How it decides (`chatter_features.py`: each feature a named, weighted table entry): a
 sentence whose wording scores high enough is removed, ONLY that sentence, never its
 neighbour on the same line or the line above; an opening interjection ("好的，", "Sure!")
-before author text goes alone. A sentence in the middle band is KEPT and reported as a
+before author text goes alone. An aside in brackets or dashes (`asides.py`) inside an author's
+sentence, a list item or a table cell is judged as its own unit and goes alone ("…冲击〔2，4〕。
+（注：为满足字数要求，本段做了扩写。）其频谱…"); in a chatter sentence it goes with it. The writing
+process (plans, progress, the cut, the model's own basis) has its features in `chatter_process.py`. A sentence in the middle band is KEPT and reported as a
 warning by `unsure_chatter` (the pipeline runs it once on the cleaned text): removing an author's sentence is
 worse than keeping a line of chatter. Every removal is a report line with the whole text.
 """
@@ -46,10 +49,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from publisher.clean.asides import asides
 from publisher.clean.chatter_features import Score, Sentence, opens_reported_speech, score
 from publisher.clean.chatter_words import feature_terms
+from publisher.i18n import N_
 from publisher.markdown.lexer import (
     CAPTION_LINE_RE,
+    CITE_RE,
     Lines,
     fenced,
     heading,
@@ -74,12 +80,18 @@ _INTERJECTION_PREFIX_RE = re.compile(
 
 @dataclass
 class _Unit:
-    """A sentence of a line, where it is, and its score."""
+    """A sentence of a line (or an aside inside one), where it is, and its score."""
 
     row: int  # index of its line
-    piece: str  # the sentence as written, with the spaces after it
+    start: int  # where it starts on its line
+    piece: str  # the sentence as written, with the spaces after it (an aside: its cut span)
     sentence: Sentence
     score: Score
+    aside: bool = False  # an aside in an author's sentence or a table cell, judged on its own
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.start + len(self.piece)
 
 
 def strip_chatter(lines: Lines) -> tuple[Lines, list[Message]]:
@@ -114,79 +126,128 @@ def is_chatter(text: str) -> bool:
 # --------------------------------------------------------------------------- one round
 def _one_round(lines: Lines) -> tuple[Lines, list[Message]]:
     messages: list[Message] = []
-    cut: dict[int, list[str]] = {}  # row -> pieces removed from it
-    new_text: dict[int, str] = {}
+    cut: dict[int, list[tuple[int, int]]] = {}  # row -> spans removed from it
     for para in _judge(lines):
-        gone = [u for u in para if u.score.remove]
-        prefixes = [u for u in para if not u.score.remove and "interjection" in u.score.features
+        # a placeholder aside stands in for a missing value ("降水量为（待补充）mm"): cutting it
+        # would leave a hole in the author's sentence, so it stays for the placeholder rules
+        gone = [u for u in para if u.score.remove and not (u.aside and "placeholder" in u.score.features)]
+        prefixes = [u for u in para if not u.score.remove and not u.aside and "interjection" in u.score.features
                     and _INTERJECTION_PREFIX_RE.match(u.piece)]
         if not gone and not prefixes:
             continue
-        rows = sorted({u.row for u in gone + prefixes})
-        for row in rows:
-            kept: list[str] = []
-            for u in para:
-                if u.row != row:
-                    continue
-                if u in gone:
-                    cut.setdefault(row, []).append(u.piece.strip())
-                elif u in prefixes:
-                    m = _INTERJECTION_PREFIX_RE.match(u.piece)
-                    assert m is not None
-                    cut.setdefault(row, []).append(m.group("word").strip())
-                    kept.append(m.group("lead") + u.piece[m.end():])
-                else:
-                    kept.append(u.piece)
-            new_text[row] = "".join(kept).rstrip()
+        spans: list[tuple[int, int, int]] = []  # (row, start, end)
+        for u in gone:
+            spans.append((u.row, *u.span))
+        for u in prefixes:
+            m = _INTERJECTION_PREFIX_RE.match(u.piece)
+            assert m is not None
+            spans.append((u.row, u.start + m.start("word"), u.start + m.end()))
+        outer: list[tuple[int, int, int]] = []  # spans are nested or apart: keep the outermost
+        for row, a, b in sorted(spans, key=lambda s: (s[0], s[1], -s[2])):
+            if not (outer and outer[-1][0] == row and b <= outer[-1][2]):  # not an aside of a removed sentence
+                outer.append((row, a, b))
+        spans = outer
+        for row, a, b in spans:
+            cut.setdefault(row, []).append((a, b))
+        rows = sorted({row for row, _, _ in spans})
+        pieces = {row: [lines[row].text[a:b].strip() for r, a, b in spans if r == row] for row in rows}
         why = sorted({f for u in gone for f in u.score.features if not f.startswith("-")}) or ["interjection"]
-        removed = " ".join(p for row in rows for p in cut.get(row, []))
-        messages.append(message(RULE, "info", [SourceLine(lines[r].no, " ".join(cut[r])) for r in rows],
-                                said("a remark from the assistant, not part of the article, removed ({why})", why=feature_terms(why)), removed))
+        aside = bool(gone) and all(u.aside for u in gone)
+        template = (N_("a remark from the assistant inside an author's sentence, removed ({why})") if aside
+                    else N_("a remark from the assistant, not part of the article, removed ({why})"))
+        messages.append(message(RULE, "info", [SourceLine(lines[r].no, " ".join(pieces[r])) for r in rows],
+                                said(template, why=feature_terms(why)), " ".join(p for r in rows for p in pieces[r])))
     out: Lines = []
     for row, ln in enumerate(lines):
-        if row not in new_text:
+        if row not in cut:
             out.append(ln)
-        elif new_text[row].strip():
-            out.append(SourceLine(ln.no, new_text[row]))
+            continue
+        text, pos = [], 0
+        for a, b in sorted(cut[row]):
+            text.append(ln.text[pos:a])
+            pos = max(pos, b)
+        new = ("".join(text) + ln.text[pos:]).rstrip()
+        if new.strip() and not _only_marks(new):
+            out.append(SourceLine(ln.no, new))
     return out, messages
 
 
+def _only_marks(text: str) -> bool:
+    """What is left of a line is only list or table marks: the line goes."""
+    return not re.sub(r"[\s>*+|:-]|^\d+[.)]", "", text)
+
+
 def _judge(lines: Lines) -> list[list[_Unit]]:
-    """The sentences of every prose paragraph, scored in their place; a sentence next to a
-    removed one is judged again with that neighbour known (chatter comes in runs)."""
+    """The sentences of every prose paragraph and the asides in them and in table cells,
+    scored in their place; a sentence next to a removed one is judged again with that
+    neighbour known (chatter comes in runs)."""
     in_fence = fenced(lines)
     paras: list[list[_Unit]] = []
+    prose: list[int] = []  # indices in `paras` of the paragraphs with sentences (not only asides)
     for start, end in paragraphs(lines):
         para: list[_Unit] = []
         for row in range(start, end):
-            text = lines[row].text
-            if not _is_prose(text, in_fence[row]):
-                continue
-            pieces = [p for p in split_sentences(text) if p.strip()]
-            quoted = False
-            for piece in pieces:
-                para.append(_Unit(row, piece, Sentence(piece.strip(), alone=len(pieces) == 1, quoted=quoted), Score()))
-                quoted = quoted or opens_reported_speech(piece)
+            para.extend(_units(row, lines[row].text, in_fence[row]))
         if para:
+            if any(not u.aside for u in para):
+                prose.append(len(paras))
             paras.append(para)
     for k, para in enumerate(paras):
-        edge = k in (0, len(paras) - 1)
+        edge = bool(prose) and k in (prose[0], prose[-1])
         for u in para:
             u.sentence = Sentence(u.sentence.text, u.sentence.alone, edge, quoted=u.sentence.quoted)
             u.score = score(u.sentence)
         # a run of chatter spreads from each removed sentence to its neighbours; each
-        # sentence is judged again at most once (linear however long the run)
-        todo = [i for i, u in enumerate(para) if u.score.remove]
+        # sentence is judged again at most once (linear however long the run); an aside
+        # is judged on its own and spreads nothing
+        todo = [i for i, u in enumerate(para) if u.score.remove and not u.aside]
         while todo:
             i = todo.pop()
             for j in (i - 1, i + 1):
-                if 0 <= j < len(para) and not para[j].sentence.after_chatter and not para[j].score.remove:
+                if 0 <= j < len(para) and not para[j].aside and not para[j].sentence.after_chatter \
+                        and not para[j].score.remove:
                     n = para[j]
                     n.sentence = Sentence(n.sentence.text, n.sentence.alone, edge, True, n.sentence.quoted)
                     n.score = score(n.sentence)
                     if n.score.remove:
                         todo.append(j)
     return paras
+
+
+def _units(row: int, text: str, fenced_line: bool) -> list[_Unit]:
+    """The units of one line: each sentence, and each aside in a sentence that holds more than
+    the aside; a table row gives its asides only (a cell is data, not a sentence)."""
+    if is_table_row(text) and not fenced_line:
+        return [_Unit(row, a, text[a:b], Sentence(aside.strip()), Score(), aside=True) for a, b, aside in asides(text)]
+    if not _is_prose(text, fenced_line):
+        return []
+    units: list[_Unit] = []
+    pieces = [p for p in split_sentences(text) if p.strip()]
+    quoted, at = False, 0
+    for piece in pieces:
+        at = text.index(piece, at)
+        inner = [] if quoted else asides(piece)
+        host = _without(piece, inner)
+        if inner and _HAS_WORDS_RE.search(CITE_RE.sub("", host)):
+            units.append(_Unit(row, at, piece, Sentence(host.strip(), alone=len(pieces) == 1), Score()))
+            units.extend(_Unit(row, at + a, piece[a:b], Sentence(aside.strip()), Score(), aside=True)
+                         for a, b, aside in inner)
+        else:
+            units.append(_Unit(row, at, piece, Sentence(piece.strip(), alone=len(pieces) == 1, quoted=quoted), Score()))
+        quoted = quoted or opens_reported_speech(piece)
+        at += len(piece)
+    return units
+
+
+_HAS_WORDS_RE = re.compile(r"[^\W\d_]{2}")
+
+
+def _without(text: str, spans: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for a, b, _ in spans:
+        out.append(text[pos:a])
+        pos = b
+    return "".join(out) + text[pos:]
 
 
 def _is_prose(text: str, fenced_line: bool) -> bool:

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from publisher.clean.chatter_process import PROCESS
 from publisher.markdown.lexer import CITE_RE, split_sentences
 from publisher.text import IDEOGRAPHS, QUOTE_MARKS
 
@@ -142,7 +143,7 @@ WORDING: tuple[Feature, ...] = (
         rf"|(?:可以|可|能)(?:为|帮|替)(?:您|你)"
         rf"|\bif you(?:'d| would| will)? (?:like|want|need|prefer|wish)\b|\bshould you (?:need|want|wish|require)\b"
         rf"|\bi (?:can|could|would be happy to|'d be happy to|am happy to|'m happy to) (?:also |further |gladly )?"
-        rf"(?:{_REVISE_EN})\b|\bhappy to (?:help|expand|revise|adjust|provide|assist)\b|\bfeel free to\b"),
+        rf"(?:{_REVISE_EN})\b|\b(?:happy|glad) to (?:help|expand|revise|adjust|provide|assist|condense|shorten|trim|merge|split|rework)\b|\bfeel free to\b"),
         "offers to revise, expand or do more (如需…修改 / 我可以… / if you'd like / I can also…)"),
     Feature("asks-requester", 3, _has(
         r"请(?:随时|您)?(?:告诉|告知|联系|指示|吩咐|示知)我?|(?:告诉|告知|通知)我|让我知道|是否需要我|需要我(?:为您|帮您|再|继续)"
@@ -240,7 +241,7 @@ WORDING: tuple[Feature, ...] = (
         # a piece named by its place, in decoration, with the next one named too: ——以上为第三部分，接下来是第六部分——
         rf"|^{_DECOR}{_OPEN}{_DECOR}(?:以上|上文|前面)(?:为|是|即为)第[{_ZH_NUM}]{{1,3}}(?:章|节|部分)(?:内容)?[，,；;]?"
         rf"(?:(?:接下来|下面|以下|下文)(?:是|为|进入|接)第[{_ZH_NUM}]{{1,3}}(?:章|节|部分)(?:内容)?)?{_DECOR}{_CLOSE}{_DECOR}$"
-        rf"|^(?:this|that) (?:concludes|completes|ends) (?:the |this |my )?(?:{_TEXT_NOUN_EN}|review|article)\b"
+        rf"|^(?:this|that) (?:concludes|completes|ends|wraps up) (?:the |this |my )?(?:final |last )?(?:{_TEXT_NOUN_EN}|review|article)\b"
         rf"|^(?:the )?above (?:is|was|constitutes|completes) (?:the )?(?:full |complete |entire |whole |final )?(?:{_TEXT_NOUN_EN})\b"),
         "says where the text stands instead of the topic (以上为第三章全部内容 / 本节完 / This concludes the chapter)"),
     Feature("writer-edits", 3, lambda s, bare: _writer_edits(s.text, bare),
@@ -305,7 +306,7 @@ WORDING: tuple[Feature, ...] = (
             "an aside labelled Note / 注 (weak: authors write table notes too)"),
     Feature("after-chatter", 1, lambda s, bare: s.after_chatter,
             "a neighbour in the same paragraph is chatter (chatter comes in runs)"),
-)
+) + tuple(Feature(name, weight, _has(pattern), doc) for name, weight, pattern, doc in PROCESS)  # the writing process
 
 # --------------------------------------------------------------------------- place
 _BRACKETED_RE = re.compile(r"^\s*[（(\[【〔［].*[)）\]】〕］]\s*[。.]?\s*$")

@@ -34,6 +34,13 @@ FEATURE_WORDS: dict[str, str] = {
     "alone-on-line": N_("stands alone on its line"),
     "generation-edge": N_("stands at the start or end of a reply"),
     "bracketed": N_("stands in brackets"),
+    "plans-writing": N_("plans how it will write the text"),
+    "defers-to-next-turn": N_("puts the writing off to its next reply"),
+    "marks-progress": N_("marks how far its output has got"),
+    "names-next-part": N_("names the part it will write next"),
+    "resumes-talk": N_("talks about a cut in its output"),
+    "own-basis": N_("gives its own basis for a claim"),
+    "asks-to-check": N_("asks the requester to check or complete the text"),
 }
 
 

@@ -73,8 +73,15 @@ _TURN_END_RE = re.compile(r"im_end|eot|end_of_turn|end_of_sentence|end▁of▁se
 # tokens that open a turn (on the raw token); the role is the word after it or the token's own
 _OPENS_TURN_RE = re.compile(r"im_start|start_header|start_of_turn|\[inst\]|<<sys>>|^<\s*[|｜]\s*start\s*[|｜]", re.I)
 _TOKEN_ROLES = {"[inst]": "user", "<<sys>>": "system"}
+_ROLE_WORD_RE = re.compile(rf"^\s*(?:{_ROLE}|model)\b", re.I)
 _STRIKE_RE = re.compile(r"<s>[^<>]*</s>")
-LABEL_RE = re.compile(rf"^\s*[*_]*(?P<role>{_ROLE})[*_]*\s*[:：]\s*[*_]*(?P<rest>.*)$", re.I)
+# a role and a colon (`Assistant:`), or a role and a prompt mark glued to it (`AI>`, `Bot>`)
+LABEL_RE = re.compile(rf"^\s*[*_]*(?P<role>{_ROLE})(?:[*_]*\s*[:：]|>(?![>=]))\s*[*_]*(?P<rest>.*)$", re.I)
+# the end of a turn said in words, a whole line: 模型回复结束。 / End of response.
+_SPOKEN_END_RE = re.compile(
+    r"^\W*(?:(?:模型|助手|ai|assistant|model|bot|机器人)的?\s*)?(?:回复|回答|输出|响应|本轮(?:对话|回复|回答)?)(?:到此|至此|已)?(?:结束|完毕)了?\W*$"
+    r"|^\W*(?:end of (?:the )?(?:assistant(?:'s)? |model(?:'s)? |ai |bot )?(?:response|reply|output|turn|answer|generation|message)"
+    r"|(?:assistant|model|bot)(?:'s)? (?:response|reply|turn|output) (?:ends|ended|complete|over))\W*$", re.I)
 _CALL_TAG_RE = re.compile(
     r"<\s*(?P<name>[A-Za-z_]*(?:tool|function|invoke)[A-Za-z_]*)(?:[\s=][^<>]*)?>", re.I)
 
@@ -101,6 +108,10 @@ def strip_machinery(lines: Lines) -> tuple[Lines, list[Message]]:
             i += 1
             continue
         text = texts[i]
+        if _SPOKEN_END_RE.match(text):
+            _drop(lines, keep, i, i + 1, gone, said("the end of a turn said in words removed"))
+            i += 1
+            continue
         if "<" in text or "[" in text:
             j = _call_element(lines, i, keep, gone)
             if j is not None:
@@ -221,7 +232,7 @@ def _tokens(lines: Lines, i: int, texts: list[str], keep: list[bool], gone: list
             role = _TOKEN_ROLES.get(m.group().lower()) or _role_after(text, m) or _inner(m.group()).lower()
             if role in FOREIGN_ROLES:
                 end = _turn_end(lines, i, m.end())
-                if text[: m.start()].strip():
+                if TOKEN_RE.sub("", text[: m.start()]).strip():
                     texts[i] = text[: m.start()]
                     _drop(lines, keep, i + 1, end, gone, said("a {role} turn removed with its tokens", role=role or "user"))
                     gone[-1].lines = lines[i:end]
@@ -263,7 +274,13 @@ def _turn_end(lines: Lines, i: int, col: int) -> int:
                 return k + 1
             if k > i and _opens_turn(t.group()):
                 return k
-    return next((k for k in range(i + 1, len(lines)) if not lines[k].text.strip() or heading(lines[k].text)),
+    # a header line with nothing after its role (`<|start_header_id|>user<|end_header_id|>`):
+    # the turn's text is the paragraph after the blank lines that follow it
+    start = i + 1
+    if not _ROLE_WORD_RE.sub("", TOKEN_RE.sub("", lines[i].text[col:])).strip():
+        while start < len(lines) and not lines[start].text.strip():
+            start += 1
+    return next((k for k in range(start, len(lines)) if not lines[k].text.strip() or heading(lines[k].text)),
                 len(lines))
 
 

@@ -13,6 +13,9 @@ table a table, whatever it was written in:
 - **Inline HTML** in a markdown line: `<b>`/`<strong>`, `<i>`/`<em>`, `<code>`, `<a href>`,
   `<sub>`, `<br>`, and wrappers that only style (`<span>`, `<font>`, `<u>` …), each only as a
   pair on one line (`n<b and c>d` is a comparison, not a tag).
+- **HTML comments** that fill whole lines (`<!-- 思考：… -->`, over one line or several): the
+  reader never sees a comment, so it is removed, and reported with its whole text. A comment
+  inside a line of text is left to the HTML block or inline reading.
 - **Setext headings**: a line of `===` (level 1) or `---` (level 2) right under a one-line
   paragraph that reads as a title (no sentence-ending punctuation, not a list item, table row
   or quote, at most 80 characters). CommonMark makes *any* paragraph above `---` a heading;
@@ -66,6 +69,12 @@ def read_markup(lines: Lines) -> tuple[Lines, list[Message]]:
             out.append(line)
             i += 1
             continue
+        end = _comment_end(lines, i, in_fence)
+        if end is not None:
+            messages.append(message(RULE, "info", lines[i:end], said("HTML comment removed (not shown to the reader)"),
+                                    "\n".join(ln.text for ln in lines[i:end]).strip()))
+            i = end
+            continue
         m = _BLOCK_START_RE.match(line.text)
         if m:
             j = _block_end(lines, i, m.group(1).lower(), in_fence)
@@ -104,6 +113,21 @@ def read_markup(lines: Lines) -> tuple[Lines, list[Message]]:
         out.append(line)
         i += 1
     return out, messages
+
+
+def _comment_end(lines: Lines, i: int, in_fence: list[bool]) -> int | None:
+    """One past the last line of an HTML comment that fills whole lines from line i (opens
+    the line, and nothing follows its close); None when line i opens none."""
+    if not lines[i].text.lstrip().startswith("<!--"):
+        return None
+    col = lines[i].text.index("<!--") + 4
+    for j in range(i, min(len(lines), i + MAX_BLOCK_LINES)):
+        if j > i and in_fence[j]:
+            return None
+        close = lines[j].text.find("-->", col if j == i else 0)
+        if close >= 0:
+            return j + 1 if not lines[j].text[close + 3 :].strip() else None
+    return None
 
 
 def _said(block: Lines, dropped: list[str]) -> Said:

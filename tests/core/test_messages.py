@@ -133,3 +133,13 @@ def test_a_1_2_document_still_loads() -> None:
     back: Document = document_from_dict(data)
     assert back.schema == "1.3" and back.report[0].msgid is None
     assert localised(back.report[0], "en") == back.report[0].message  # shown as stored
+
+
+def test_every_feature_that_tells_chatter_has_words_for_the_report() -> None:
+    """A new chatter feature must say in the report, in words, why a remark went (issue 17):
+    without an entry its code name would reach the author untranslated."""
+    from publisher.clean.chatter_features import WORDING
+
+    content = {"authorial-we", "figures", "long", "technical-terms"}  # they speak against chatter
+    missing = {f.name for f in WORDING} - set(FEATURE_WORDS) - content
+    assert not missing, f"no report words for {sorted(missing)} in publisher/clean/chatter_words.py"
