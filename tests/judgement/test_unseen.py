@@ -21,15 +21,7 @@ PUBLISH = str(Path(sys.executable).with_name("publish"))
 # Records whose expectation is not met yet, each with what fails. Strict: a record that starts
 # passing fails here until it is taken off this list, so the list can only shrink honestly.
 KNOWN_MISSES: dict[str, str] = {
-    "set4/01.txt": "absent: '为满足字数要求' (+1 more)",
-    "set4/02.txt": "absent: 'eot_id' (+1 more)",
-    "set4/04.txt": "absent: 'Side note for you' (+1 more)",
-    "set4/05.txt": "absent: '模型回复结束'",
-    "set4/06.txt": "absent: 'Intro done. Threat model next' (+2 more)",
-    "set4/07.txt": "absent: '此条为我根据常识补充' (+1 more)",
-    "set4/08.txt": "absent: 'part 2 of 2' (+2 more)",
-    "set4/09.txt": "absent: '继续上次中断的地方往下写'",
-    "set4/10.txt": "absent: '注意同位素那段别写错'",
+
 }
 
 
