@@ -20,9 +20,7 @@ PUBLISH = str(Path(sys.executable).with_name("publish"))
 
 # Records whose expectation is not met yet, each with what fails. Strict: a record that starts
 # passing fails here until it is taken off this list, so the list can only shrink honestly.
-KNOWN_MISSES: dict[str, str] = {
-
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _param(path: Path) -> object:
