@@ -180,6 +180,8 @@ def _run(args: argparse.Namespace) -> int:
 
             style_path(args.csl)  # a style that does not exist is a usage error, before any work
         _check_options(build, render)
+        if render.review and "docx" not in formats:  # the API answers 422 for the same request
+            raise UsageError("--review makes the review draft in Word: it needs docx among the formats", "--review")
         jobs = plan_jobs(args.files, formats, args.output, build, render,
                          lambda: read_stream(sys.stdin.buffer, "<stdin>", build.max_bytes))
     except InputError as exc:

@@ -62,3 +62,13 @@ def test_a_csl_style_that_does_not_exist_is_one_line_before_any_work(tmp_path: P
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--csl" in err[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_review_without_docx_is_a_usage_error_not_ignored(tmp_path: Path, record: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`--review` with no Word output used to be dropped in silence (the API answers 422)."""
+    assert main([str(record), "--to", "md", "--review", "-o", str(tmp_path / "out")]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--review" in err[0]
+    assert not (tmp_path / "out").exists()
+    assert main([str(record), "--to", "md,docx", "--review", "-o", str(tmp_path / "both"), "-q"]) == EXIT_OK
