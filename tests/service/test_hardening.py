@@ -202,6 +202,13 @@ def test_a_cancelled_upload_logs_one_line(served: tuple[int, subprocess.Popen[by
     events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     assert {"event": "upload converted", "draft_id": draft_id}.items() <= next(
         e for e in events if e["event"] == "upload converted").items()
+    # and a batch's lines carry the batch id (issue 16: structured logs with the draft/batch id)
+    batch = httpx.post(f"http://127.0.0.1:{port}/api/v1/batches", timeout=60,
+                       files=[("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain"))]).json()
+    time.sleep(0.5)
+    events = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert {"event": "batch queued", "batch_id": batch["id"], "total": 1}.items() <= next(
+        e for e in events if e["event"] == "batch queued").items()
 
 
 def descendants(pid: int) -> set[int]:
