@@ -195,6 +195,10 @@ def test_the_untranslated_finder() -> None:
     assert untranslated('<html lang="zh-Hans"><p translate="no">record.txt</p>'
                         '<a lang="en">English</a><div class="paper"><p>Abstract</p></div></html>') == []
     assert untranslated('<html lang="zh-Hans"><div class="paper"><p>x</p></div><p>After the article</p></html>')
+    # a report message quotes the record: the quote is the author's, the sentence around it ours
+    assert untranslated(page.format("", "未写完的句子“ISO/IEC 提出了 AI 框架”已删去")) == []
+    assert untranslated(page.format("", "模型隐藏的推理过程（&lt;think&gt; 块）")) == []
+    assert untranslated(page.format("", "“引言” was removed")) == ["p: '“引言” was removed'"]
 
 
 def test_the_api_browser_stays_english(client: httpx.Client) -> None:

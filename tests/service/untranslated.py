@@ -3,8 +3,9 @@
 What a page says in its own words is every text node and every attribute a person reads
 (`title`, `aria-label`, `placeholder`, the delete button's confirmation), except what the page
 marks as not ours to translate: `translate="no"` (file names, quotes of the record), an element
-in another language (`lang="en"`: the switch's "English"), and the article itself (the author's
-text, whatever its language). A Latin word there is untranslated, unless it names a format or
+in another language (`lang="en"`: the switch's "English"), the article itself (the author's
+text, whatever its language), and inside our sentences a quote of the record (“…”) or a tag
+name as the record writes it (<think>). A Latin word there is untranslated, unless it names a format or
 a unit, which Chinese writes in Latin letters too.
 """
 
@@ -19,6 +20,9 @@ LATIN_NAMES = {"Word", "PDF", "HTML", "Markdown", "JSON", "JATS", "XML", "DOCX",
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "data-confirm", "alt")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# inside a sentence of ours, what is not ours either: a quote of the record (“…” around the
+# author's words, which a report message quotes) and a tag name as the record writes it (<think>)
+QUOTED_RE = re.compile(r"“[^“”]*”|<[A-Za-z|/][^<>]{0,30}>")
 
 
 class _Words(HTMLParser):
@@ -54,7 +58,7 @@ class _Words(HTMLParser):
             self._check(data, self.stack[-1][0] if self.stack else "")
 
     def _check(self, text: str, where: str) -> None:
-        words = [w for w in WORD_RE.findall(text) if w not in LATIN_NAMES]
+        words = [w for w in WORD_RE.findall(QUOTED_RE.sub("", text)) if w not in LATIN_NAMES]
         if words:
             self.found.append(f"{where}: {text.strip()!r}")
 
