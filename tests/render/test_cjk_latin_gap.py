@@ -23,6 +23,7 @@ import pytest
 from publisher.model import Document
 from publisher.pipeline import build_document
 from publisher.render import RenderOptions, render
+from publisher.render.docx_xml import read_zip
 from publisher.render.template_dir import CHECKOUT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,8 @@ RECORD = ROOT / "samples" / "000_0a9243bf99b5b6c4.txt"
 BODY = 10.5  # 五号, the body size of a Chinese article in both formats
 HAN = "\u4e00-\u9fff"
 LATIN = "A-Za-z0-9"
-WORD = re.compile(r'<word xMin="([^"]*)" yMin="[^"]*" xMax="([^"]*)" yMax="([^"]*)">([^<]*)</word>')
+WORD = re.compile(r'<word xMin="([^"]*)" yMin="[^"]*" xMax="([^"]*)" yMax="[^"]*">([^<]*)</word>')
+MEET = re.compile(f"[{HAN}][{LATIN}]|[{LATIN}][{HAN}]")
 
 
 @cache
@@ -55,15 +57,13 @@ def han_latin_gaps(data: bytes) -> list[float]:
     body-text line (0.0 inside a word: set solid)."""
     xml = subprocess.run(["pdftotext", "-bbox-layout", "-", "-"], input=data, capture_output=True,
                          check=True).stdout.decode("utf-8")
-    inside = re.compile(f"[{HAN}][{LATIN}]|[{LATIN}][{HAN}]")
     gaps: list[float] = []
     for line in re.findall(r"<line [^>]*>(.*?)</line>", xml, re.S):
-        words = [(float(x0), float(x1), float(bottom), text) for x0, x1, bottom, text in WORD.findall(line)]
-        for (_, x1, bottom, left), (x0, _, _, right) in zip(words, words[1:], strict=False):
-            if re.search(f"[{HAN}]$", left) and re.match(f"[{LATIN}]", right) or \
-                    re.search(f"[{LATIN}]$", left) and re.match(f"[{HAN}]", right):
+        words = [(float(x0), float(x1), text) for x0, x1, text in WORD.findall(line)]
+        for (_, x1, left), (x0, _, right) in zip(words, words[1:], strict=False):
+            if MEET.fullmatch(left[-1] + right[0]):
                 gaps.append((x0 - x1) / BODY)
-        gaps.extend(0.0 for _, _, _, text in words for _ in range(len(inside.findall(text))))
+        gaps.extend(0.0 for _, _, text in words for _ in MEET.finditer(text))
     return gaps
 
 
@@ -79,3 +79,13 @@ def test_han_and_latin_are_as_far_apart_in_the_pdf_as_in_the_docx(tmp_path: Path
     # before: the PDF set every boundary solid (median 0.0), LibreOffice 0.26 em
     assert abs(statistics.median(docx_gaps) - statistics.median(pdf_gaps)) <= 0.06
 
+
+
+def test_the_docx_leaves_word_its_gap() -> None:
+    """Word sets the gap unless a paragraph turns w:autoSpaceDE/DN off; LibreOffice 7.4 would
+    not follow that setting, so the DOCX must not carry it (the two would then differ)."""
+    data = render(document(), "docx", RenderOptions(templates=CHECKOUT)).value
+    assert isinstance(data, bytes)
+    for name, part in read_zip(data).items():
+        if name.endswith(".xml"):
+            assert not re.search(rb'<w:autoSpaceD[EN] w:val="(0|false|off)"', part), name

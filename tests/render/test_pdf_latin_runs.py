@@ -2,6 +2,10 @@
 (hyphenated as English), so a line does not have to spread its Han characters apart to
 reach the margin ("国 际 标 准 组 织（International Organization for Standardization）").
 
+A product name ("MobileNetV3", "EfficientNet-B7") is no English word: in justified Chinese text
+it may break where a capital follows a lower-case letter, with nothing shown and nothing added
+to the text layer; in ragged and in English text it stays whole.
+
 Measured on the laid-out PDF: where typst hyphenated (a line ending in a soft hyphen after
 a Latin letter) and how far the Han characters of each line are spread (the width of a run of
 Han characters over their count, in em; 1.0 is set solid)."""
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from publisher.model import Block, Document, Paragraph, Reference, Section, Text
+from publisher.model import Block, Document, Language, Paragraph, Reference, Section, Text
 from publisher.render import RenderOptions, pdf
 from publisher.render.template_dir import CHECKOUT
 
@@ -70,7 +74,7 @@ NAMES = ["MobileNetV3", "EfficientNet-B7", "ShuffleNetV2", "DenseNet201", "Squee
          "RegNetY-16GF", "ConvNeXt-XL", "SegFormer-B5", "InceptionResNetV2"]
 
 
-def with_product_names(language: str) -> Document:
+def with_product_names(language: Language) -> Document:
     """Paragraphs whose product name starts at every position of the line."""
     if language == "zh":
         paragraphs: list[Block] = [
@@ -79,7 +83,8 @@ def with_product_names(language: str) -> Document:
             for k in range(40)
         ]
     else:
-        words = "image recognition in medical imaging and remote sensing keeps growing while light models".split()
+        words = ["image", "recognition", "in", "medical", "imaging", "and", "remote", "sensing", "keeps", "growing",
+                 "while", "light", "models"]
         paragraphs = [Paragraph([Text(f"{' '.join(words[: k % 13 + 1])} {NAMES[k % len(NAMES)]} "
                                       f"{' '.join(words[k % 5:])}.")]) for k in range(40)]
     return Document(title="名称" if language == "zh" else "Names", language=language,
