@@ -16,6 +16,7 @@ import re
 import subprocess
 
 from publisher.model import Block, Document, Language, Paragraph, Reference, Section, Text
+from publisher.pipeline import build_document
 from publisher.render import RenderOptions, pdf
 from publisher.render.template_dir import CHECKOUT
 
@@ -150,3 +151,15 @@ def test_product_names_in_ragged_chinese_text_move_whole() -> None:
                           check=True).stdout.decode("utf-8")
     assert not name_cuts(text)
     assert all(re.sub(r"\s+", "", text).count(name) == 4 for name in NAMES)
+
+
+def test_no_line_of_the_chinese_samples_is_letter_spaced() -> None:
+    """The samples' worst lines before: "（如" before "MobileNetV3与EfficientNet-Lite" (1.14 em a
+    character) and "（CNNs）和" before "Transformer" (1.13 em); now a name breaks at a hump and
+    an English word takes a hyphen rather than spread the Han."""
+    root = CHECKOUT.parent / "samples"
+    for path in (root / "000_0a9243bf99b5b6c4.txt", root / "001_a67d181a6c549fd0.txt"):
+        data = pdf.render(build_document(path), RenderOptions(templates=CHECKOUT)).value
+        assert isinstance(data, bytes)
+        spreads = han_spreads(data)
+        assert len(spreads) > 100 and max(spreads) <= 1.1, (path.name, max(spreads))
