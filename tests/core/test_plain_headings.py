@@ -117,3 +117,14 @@ def test_an_unnumbered_chapter_without_that_evidence_stays_off_outline(
     doc = _legal(middle, before, after)
     assert "Case-Law Retrieval" not in [s.title for s in doc.sections]
     assert any(m.rule == "off-outline" for m in doc.report)
+
+
+def test_the_guard_reads_plain_headings_as_assembly_does() -> None:
+    """A chapter written as sub-headings only, before a chapter headed by a plain line: the
+    guard must not take the next chapter's text for the sub-heading's and call it lost."""
+    outline = "# Migration\n## 1. Introduction\n## 2. Standardisation Landscape\n## 3. Deployment Challenges\n"
+    content = SEP.join([f"1. Introduction\n\n{BODY['Introduction']}", "### 2.1 The NIST process\n\n### 2.2 IETF profiles",
+                        "3. Deployment Challenges\n\nHybrid key exchange is the default transition strategy [1]."])
+    doc = _doc(content, outline)
+    assert [s.title for s in doc.sections] == ["Introduction", "Deployment Challenges"]
+    assert not [m for m in doc.report if m.rule in ("lost-chapter", "content-loss")]
