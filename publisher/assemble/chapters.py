@@ -29,6 +29,7 @@ from publisher.assemble.placing import (
     by_place,
     by_subsections,
     chapter_number,
+    subsection_owner,
 )
 from publisher.assemble.substance import has_real_content, what_it_holds
 from publisher.i18n import N_
@@ -238,9 +239,7 @@ def _choose(
             continue
         k, _ = outline.best_subsection(title)
         if k >= 0 and k in slots:  # a sub-section written on its own: it continues its chapter
-            owner = slots[k][-1]
-            owner.body.append(SourceLine(cand.line, "#" * (owner.level + 1) + " " + title))
-            owner.body.extend(cand.body)
+            _continue(slots[k][-1], cand)
             continue
         unplaced.append(cand)
     filled = {k for k, versions in slots.items() if any(has_real_content(c.body) for c in versions)}
@@ -267,6 +266,10 @@ def _choose(
             messages.append(message_at("chapter-match", severity, cand.line, cand.line, excerpt(title),
                                        said(how, title=title, outline=outline.chapters[k].title,
                                             number=label or "", shared=shared)))
+            continue
+        owner = subsection_owner(title, position[id(cand)], outline, placed)
+        if owner >= 0:  # `4.2 …` right after chapter 4: a sub-section written on its own
+            _continue(candidates[owner], cand)
             continue
         messages.append(
             message_at("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,
@@ -306,6 +309,11 @@ def _choose(
         unwritten.clear()
     _report_moves(chosen, outline, messages)
     return chosen
+
+
+def _continue(owner: Candidate, cand: Candidate) -> None:
+    owner.body.append(SourceLine(cand.line, "#" * (owner.level + 1) + " " + (cand.title or "")))
+    owner.body.extend(cand.body)
 
 
 def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Message]) -> None:

@@ -26,6 +26,8 @@ A chapter written under another wording than its outline title is still that cha
   agrees too, and its number (its heading's or its sub-sections') agrees with that
   chapter's or it has none (`by_subsections`: wherever it arrives; reported as a warning to
   check). One shared sub-heading is no evidence: a mini-review may share a "背景".
+A heading with a multi-level number (`4.2 …`) that heads a generation of its own continues
+the chapter placed right before it when that chapter has its number (`subsection_owner`).
 Anything else is off-outline material (dropped and reported by the caller).
 """
 
@@ -113,6 +115,20 @@ def by_place(title: str, body: list[SourceLine], position: int, outline: Outline
 def _content_words(title: str) -> set[str]:
     """The Latin words of a title that carry its meaning (four letters or more, no function word)."""
     return {w for w in _WORD_RE.findall(title.casefold()) if len(w) >= 4 and w not in _FUNCTION_WORDS}
+
+
+def subsection_owner(title: str, position: int, outline: Outline, placed: list[tuple[int, int]]) -> int:
+    """The content position of the chapter that a heading with a multi-level number (`4.2 …`)
+    continues: the chapter placed right before it, when its number is that chapter's; else -1.
+    (A sub-section written as a generation of its own, after its chapter's first part.)"""
+    m = _SUBSECTION_NUMBER_RE.match(title)
+    if m is None or number_label(title) != m.group(1):
+        return -1
+    at = bisect_left(placed, (position, -1))
+    if at == 0:
+        return -1
+    before, k = placed[at - 1]
+    return before if m.group(1) in (outline.chapters[k].label, str(k + 1)) else -1
 
 
 def by_subsections(label: str, body: list[SourceLine], outline: Outline, filled: set[int]) -> tuple[int, list[str]]:

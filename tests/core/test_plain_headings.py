@@ -128,3 +128,23 @@ def test_the_guard_reads_plain_headings_as_assembly_does() -> None:
     doc = _doc(content, outline)
     assert [s.title for s in doc.sections] == ["Introduction", "Deployment Challenges"]
     assert not [m for m in doc.report if m.rule in ("lost-chapter", "content-loss")]
+
+
+MIGRATION = "# Migration\n## 1. Introduction\n## 2. Standardisation Landscape\n## 3. Conclusion\n"
+
+
+@pytest.mark.parametrize(("second", "joins"), [
+    ("### 2.2 IETF profiles", True),
+    ("### 3.2 IETF profiles", False),  # another chapter's number: no sub-section of chapter 2
+    ("### 2 IETF profiles", False),  # a single-level number is a chapter's
+], ids=["its-number", "other-number", "single-level"])
+def test_a_numbered_subsection_written_on_its_own_continues_the_chapter_before_it(second: str, joins: bool) -> None:
+    content = SEP.join([f"## 1 Introduction\n\n{BODY['Introduction']}", "### 2.1 The NIST process\n\nNIST chose ML-KEM [2].",
+                        f"{second}\n\nThe IETF profiles hybrid key exchange for TLS [3].",
+                        f"## 3 Conclusion\n\n{BODY['Conclusion']}"])
+    doc = _doc(content, MIGRATION)
+    assert [s.title for s in doc.sections] == ["Introduction", "Standardisation Landscape", "Conclusion"]
+    subsections = [s.title for s in doc.sections[1].sections]
+    assert subsections == (["IETF profiles"] if joins else [])  # 2.1 heads the chapter itself (placed by number)
+    assert "NIST chose ML-KEM" in texts(doc)
+    assert ("The IETF profiles hybrid" in texts(doc)) == joins
