@@ -43,6 +43,8 @@ def promote_headings(gen: list[SourceLine], outline: Outline) -> list[SourceLine
         return gen
     out = [_bold_heading(ln, outline) for ln in gen]
     plain = _plain_headings(out, outline)
+    if not plain:
+        return out
     level = "#" * _chapter_level(out, outline)
     return [SourceLine(ln.no, f"{level} {ln.text.strip()}") if k in plain else ln for k, ln in enumerate(out)]
 
