@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from publisher.assemble.headings import promote_headings
 from publisher.assemble.outline import (
     MATCH_THRESHOLD,
     Outline,
@@ -110,7 +111,9 @@ def check_loss(record: Record, generations: list[list[SourceLine]], cleaning: li
     kept = {ln.no: ln.text for gen in generations for ln in gen}
     owner = _owners(raw, kept, cleaning)
     loss = measure(raw, swallowed, kept, owner, doc, later)
-    lost = _lost_chapters(raw + swallowed, {ln.no for ln in swallowed}, owner, outline, doc, later)
+    # the chapter headings assembly reads, plain numbered lines included (`assemble/headings.py`)
+    lost = _lost_chapters(promote_headings(raw + swallowed, outline), {ln.no for ln in swallowed}, owner, outline,
+                          doc, later)
     out = [message_at("lost-chapter", "warning", line, line, title,
                       said("chapter “{title}” of the outline has text in the content (line {line}) but is not "
                            "published; taken by {cause}", title=title, line=str(line), cause=cause))

@@ -14,6 +14,7 @@ from pathlib import PurePath
 from typing import Literal
 
 from publisher.assemble.blocks import parse_blocks
+from publisher.assemble.headings import promote_headings
 from publisher.assemble.outline import (
     Outline,
     normalise,
@@ -22,7 +23,14 @@ from publisher.assemble.outline import (
     split_keywords,
     strip_number,
 )
-from publisher.assemble.placing import by_number, by_number_and_place, by_subsections, chapter_number
+from publisher.assemble.placing import (
+    by_number,
+    by_number_and_place,
+    by_place,
+    by_subsections,
+    chapter_number,
+    subsection_owner,
+)
 from publisher.assemble.substance import has_real_content, what_it_holds
 from publisher.i18n import N_
 from publisher.markdown.lexer import CAPTION_LINE_RE, CITE_RE, heading
@@ -77,7 +85,7 @@ def assemble(record: Record, generations: list[list[SourceLine]], outline: Outli
     candidates: list[Candidate] = []
     for gen in generations:
         rest = _take_front(gen, front, outline, messages)
-        rest = _promote_bold_headings(rest, outline)
+        rest = promote_headings(rest, outline)
         candidates.extend(_split_candidates(rest, candidates, messages, front))
     language = _language(record, generations)
     doc = Document(
@@ -148,24 +156,6 @@ def _language(record: Record, generations: list[list[SourceLine]]) -> Literal["z
 
 
 # --------------------------------------------------------------------------- candidates
-_BOLD_LINE_RE = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_]{1,60})\1\s*$")
-
-
-def _promote_bold_headings(gen: list[SourceLine], outline: Outline) -> list[SourceLine]:
-    """A bold line that names an outline chapter (or sub-section) is that heading."""
-    out: list[SourceLine] = []
-    for ln in gen:
-        m = _BOLD_LINE_RE.match(ln.text)
-        if m and outline.chapters:
-            title = m.group("t").strip()
-            if outline.best_chapter(title)[0] >= 0:
-                ln = SourceLine(ln.no, "## " + title)
-            elif outline.best_subsection(title)[0] >= 0:
-                ln = SourceLine(ln.no, "### " + title)
-        out.append(ln)
-    return out
-
-
 def _split_candidates(
     gen: list[SourceLine], previous: list[Candidate], messages: list[Message], front: Front
 ) -> list[Candidate]:
@@ -249,9 +239,7 @@ def _choose(
             continue
         k, _ = outline.best_subsection(title)
         if k >= 0 and k in slots:  # a sub-section written on its own: it continues its chapter
-            owner = slots[k][-1]
-            owner.body.append(SourceLine(cand.line, "#" * (owner.level + 1) + " " + title))
-            owner.body.extend(cand.body)
+            _continue(slots[k][-1], cand)
             continue
         unplaced.append(cand)
     filled = {k for k, versions in slots.items() if any(has_real_content(c.body) for c in versions)}
@@ -269,6 +257,8 @@ def _choose(
         if k < 0 and severity == "warning":
             k = by_number_and_place(label, position[id(cand)], outline, filled, placed)
             how = PLACED_BY_NUMBER_AND_PLACE if own else PLACED_BY_SUBSECTIONS
+        if k < 0 and severity == "warning" and not label:
+            k, how = by_place(title, cand.body, position[id(cand)], outline, filled, placed), PLACED_BY_PLACE
         if k >= 0:
             filled.add(k)
             placed = sorted(placed + [(position[id(cand)], k)])
@@ -276,6 +266,10 @@ def _choose(
             messages.append(message_at("chapter-match", severity, cand.line, cand.line, excerpt(title),
                                        said(how, title=title, outline=outline.chapters[k].title,
                                             number=label or "", shared=shared)))
+            continue
+        owner = subsection_owner(title, position[id(cand)], outline, placed)
+        if owner >= 0:  # `4.2 …` right after chapter 4: a sub-section written on its own
+            _continue(candidates[owner], cand)
             continue
         messages.append(
             message_at("off-outline", "warning", cand.line, cand.body[-1].no if cand.body else cand.line,
@@ -317,6 +311,11 @@ def _choose(
     return chosen
 
 
+def _continue(owner: Candidate, cand: Candidate) -> None:
+    owner.body.append(SourceLine(cand.line, "#" * (owner.level + 1) + " " + (cand.title or "")))
+    owner.body.extend(cand.body)
+
+
 def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Message]) -> None:
     """A chapter that arrived after one that follows it in the outline was moved."""
     latest = 0
@@ -331,6 +330,8 @@ def _report_moves(chosen: list[Candidate], outline: Outline, messages: list[Mess
 PLACED_BY_NUMBER = N_("“{title}” placed as outline chapter “{outline}” by its number (the titles differ)")
 PLACED_BY_NUMBER_AND_PLACE = N_("“{title}” placed as outline chapter “{outline}” by its number and its place between "
                                 "the chapters around it; the titles differ, check it")
+PLACED_BY_PLACE = N_("“{title}” placed as outline chapter “{outline}”, the one chapter missing between the chapters "
+                     "around it, by its words; the titles differ, check it")
 PLACED_BY_SHARED_SUBSECTIONS = N_("“{title}” placed as outline chapter “{outline}” by its sub-sections ({shared}); "
                                   "the titles differ, check it")
 PLACED_BY_SUBSECTIONS = N_("“{title}” placed as outline chapter “{outline}” by the number {number} of its "

@@ -15,11 +15,19 @@ A chapter written under another wording than its outline title is still that cha
   chapter, and it stands between the chapters placed before and after it in content order
   (`by_number_and_place`: the titles may differ entirely; this placement is reported as a
   warning to check). A number read from sub-sections places a chapter only with its place;
+- it has no number at all, it stands where exactly one outline chapter belongs (between the
+  chapters placed before and after it in content order the outline has one chapter, and it
+  is unwritten), and its words name that chapter: its heading shares a word with the
+  outline title, or its text mentions the outline title (`by_place`: "Finding Precedent:
+  Retrieval over Judgments" between chapters 2 and 4 is "3. Case-Law Retrieval"; reported as
+  a warning to check). A gap of two or more chapters, or no shared word, is no evidence;
 - its sub-headings name the outline sub-sections of exactly one unwritten outline chapter:
   at least two of them (each by its own sub-heading), or the only one when its number
   agrees too, and its number (its heading's or its sub-sections') agrees with that
   chapter's or it has none (`by_subsections`: wherever it arrives; reported as a warning to
   check). One shared sub-heading is no evidence: a mini-review may share a "背景".
+A heading with a multi-level number (`4.2 …`) that heads a generation of its own continues
+the chapter placed right before it when that chapter has its number (`subsection_owner`).
 Anything else is off-outline material (dropped and reported by the caller).
 """
 
@@ -31,8 +39,16 @@ from bisect import bisect_left
 from publisher.assemble.outline import MATCH_THRESHOLD, Outline, OutlineEntry, number_label, similarity
 from publisher.markdown.lexer import heading
 from publisher.source import SourceLine
+from publisher.text import fold
 
 NUMBER_MATCH_THRESHOLD = 0.3
+MIN_NAME = 4  # folded characters: a shorter outline title found in a chapter's text says nothing
+_WORD_RE = re.compile(r"[a-z]+")
+_FUNCTION_WORDS = frozenset({
+    "with", "from", "over", "into", "onto", "upon", "about", "their", "there", "these", "those", "this", "that",
+    "what", "when", "where", "which", "while", "between", "through", "under", "and", "for", "the", "toward",
+    "towards", "across", "within", "without", "beyond", "among", "versus",
+})
 MIN_SHARED_SUBSECTIONS = 2
 # a multi-level number at the start of a sub-section title: its first level is the chapter's
 _SUBSECTION_NUMBER_RE = re.compile(r"^[*_\s]*+(?:(?i:section|sec\.)\s++|§\s*+)?([1-9]\d?)[.．]\d{1,3}(?![\d%])")
@@ -75,6 +91,44 @@ def by_number_and_place(label: str, position: int, outline: Outline, filled: set
     before = placed[at - 1][1] if at > 0 else -1
     after = placed[at][1] if at < len(placed) else len(outline.chapters)
     return k if before < k < after else -1
+
+
+def by_place(title: str, body: list[SourceLine], position: int, outline: Outline, filled: set[int],
+             placed: list[tuple[int, int]]) -> int:
+    """The outline chapter that alone fits between the chapters placed around an unnumbered
+    chapter, when it is unwritten and named by the chapter's heading or text; else -1."""
+    at = bisect_left(placed, (position, -1))
+    before = placed[at - 1][1] if at > 0 else -1
+    after = placed[at][1] if at < len(placed) else len(outline.chapters)
+    if after - before != 2 or before + 1 in filled:
+        return -1
+    k = before + 1
+    wanted = outline.chapters[k].title
+    words = _content_words(wanted)
+    if words & _content_words(title):
+        return k
+    name = fold(wanted, punctuation=True)
+    text = fold(" ".join(ln.text for ln in body if not heading(ln.text)), punctuation=True)
+    return k if len(name) >= MIN_NAME and name in text else -1
+
+
+def _content_words(title: str) -> set[str]:
+    """The Latin words of a title that carry its meaning (four letters or more, no function word)."""
+    return {w for w in _WORD_RE.findall(title.casefold()) if len(w) >= 4 and w not in _FUNCTION_WORDS}
+
+
+def subsection_owner(title: str, position: int, outline: Outline, placed: list[tuple[int, int]]) -> int:
+    """The content position of the chapter that a heading with a multi-level number (`4.2 …`)
+    continues: the chapter placed right before it, when its number is that chapter's; else -1.
+    (A sub-section written as a generation of its own, after its chapter's first part.)"""
+    m = _SUBSECTION_NUMBER_RE.match(title)
+    if m is None or number_label(title) != m.group(1):
+        return -1
+    at = bisect_left(placed, (position, -1))
+    if at == 0:
+        return -1
+    before, k = placed[at - 1]
+    return before if m.group(1) in (outline.chapters[k].label, str(k + 1)) else -1
 
 
 def by_subsections(label: str, body: list[SourceLine], outline: Outline, filled: set[int]) -> tuple[int, list[str]]:

@@ -24,7 +24,7 @@ Three kinds, each removed whole with anything inside it, each reported:
   chatbots may quote a dialogue, a requirements list may label its roles).
 - **Tool calls** (`calls.py` defines the shapes): a tool-call element with whatever it holds
   (`<tool_call>…</tool_call>`, `<function_call>`, `<tool_use>`, `<invoke …>`,
-  `<tool_response>`); a JSON value shaped as a call (an operation and its arguments, under
+  `<tool_response>`, in pipe brackets too: `<|tool_call|>…<|/tool_call|>`); a JSON value shaped as a call (an operation and its arguments, under
   any of the usual key names), bare or alone in a code fence; a tool-use transcript (Thought /
   Action / Action Input / Observation, 工具调用 / 观察 …) with its arguments and results. They
   go wherever they stand unless the author introduces them as an example (the line before
@@ -82,8 +82,10 @@ _SPOKEN_END_RE = re.compile(
     r"^\W*(?:(?:模型|助手|ai|assistant|model|bot|机器人)的?\s*)?(?:回复|回答|输出|响应|本轮(?:对话|回复|回答)?)(?:到此|至此|已)?(?:结束|完毕)了?\W*$"
     r"|^\W*(?:end of (?:the )?(?:assistant(?:'s)? |model(?:'s)? |ai |bot )?(?:response|reply|output|turn|answer|generation|message)"
     r"|(?:assistant|model|bot)(?:'s)? (?:response|reply|turn|output) (?:ends|ended|complete|over))\W*$", re.I)
+# a tool-call element, as an HTML-like tag or in pipe brackets (`<|tool_call|>…<|/tool_call|>`)
 _CALL_TAG_RE = re.compile(
-    r"<\s*(?P<name>[A-Za-z_]*(?:tool|function|invoke)[A-Za-z_]*)(?:[\s=][^<>]*)?>", re.I)
+    r"<\s*(?P<pipe>[|｜]\s*)?(?P<name>[A-Za-z_]*(?:tool|function|invoke)[A-Za-z_]*)"
+    r"(?(pipe)\s*[|｜]\s*|(?:[\s=][^<>]*)?)>", re.I)
 
 
 @dataclass
@@ -164,7 +166,7 @@ def _call_element(lines: Lines, i: int, keep: list[bool], gone: list[_Gone]) -> 
     m = _CALL_TAG_RE.search(lines[i].text)
     if m is None or lines[i].text[: m.start()].strip():
         return None
-    closer = re.compile(rf"</\s*{re.escape(m.group('name'))}\s*>", re.I)
+    closer = re.compile(rf"<\s*(?:[|｜]\s*)?/\s*{re.escape(m.group('name'))}\s*(?:[|｜]\s*)?>", re.I)
     for j in range(i, min(len(lines), i + 200)):
         if closer.search(lines[j].text, m.end() if j == i else 0):
             _drop(lines, keep, i, j + 1, gone, said("tool call <{name}> removed with its arguments", name=m.group("name")))

@@ -10,7 +10,8 @@ it is not part of the title, and the publisher numbers afresh. The grammar, what
 - ordinal forms: `第一章` `第1节` `第三部分` `第2篇`;
 - English words: `Chapter 1` `Section 2.3` `Sec. 4` `Part A` `Part II` (optionally followed by
   `.` `:` or a dash);
-- Roman numerals and single letters with a mark: `I.` `II.` `iv)` `A.` `B)`;
+- Roman numerals and single letters with a mark: `I.` `II.` `iv)` `A.` `B)`; the Unicode
+  Roman numerals (`Ⅲ.` `ⅳ)`, NFKC `III.`) with a mark or a space;
 - circled numbers `①`, and `§ 2.1`.
 
 Prefixes can stack (`Chapter 3 — 3. Methods`); all of them go.
@@ -72,11 +73,15 @@ PREFIX_RE = re.compile(
     rf"|(?P<zh>{_ZH}{{1,3}}+)(?:[、.．:：]|(?=[ \t\u3000]))"
     # I. II) iv. A. B)   followed by an upper-case letter, a digit or a CJK character
     r"|(?P<letter>[IVXLC]{1,6}+|[ivx]{1,4}+|[A-H]|[a-h])[.)、](?=\s*+(?:[A-Z0-9]|[^\x00-\x7f]))"
+    # Ⅲ. ⅳ) Ⅻ、 (the Unicode Roman numerals, one character each up to twelve) with a mark or a space
+    r"|(?P<uroman>[\u2160-\u216b\u2170-\u217b]{1,3}+)(?:[.．)）、:：]|(?=[ \t\u3000]))"
     # ① … ⑳, § 2.1
     r"|(?P<circled>[\u2460-\u2473])|§\s*+(?P<section>\d{1,2}+(?:\.\d{1,3}+)*+)"
     r")[*_]*+[ \t\u3000]*+"
 )
 _UNMARKED_END = f"0123456789{CJK_NUMERALS}"
+# Ⅰ..Ⅻ and ⅰ..ⅻ: one code point per number
+_UNICODE_ROMAN = {chr(0x2160 + k): k + 1 for k in range(12)} | {chr(0x2170 + k): k + 1 for k in range(12)}
 
 
 def _split_prefix(title: str) -> tuple[re.Match[str], str] | None:
@@ -113,6 +118,8 @@ def numbering_label(title: str) -> str:
     if split is None:
         return ""
     m = split[0]
+    if m.group("uroman"):
+        return str(sum(_UNICODE_ROMAN[c] for c in m.group("uroman")))
     for name in ("ordinal", "word", "paren", "dotted", "marked", "bare", "zh", "letter", "section"):
         value = m.group(name)
         if value:

@@ -3,7 +3,8 @@
 A reasoning block is the model's deliberation, wrapped in tags, whatever the wrapper:
 
 - **Bracket styles**: `<name attr="…">…</name>`, `<|name|>…<|/name|>` (and
-  `<|begin_of_name|>…<|end_of_name|>`, with ASCII or full-width bars), `[name]…[/name]`,
+  `<|begin_of_name|>…<|end_of_name|>`, with ASCII or full-width bars), `[name]…[/name]`
+  (and doubled: `[[name]]…[[/name]]`),
   `【name】…【/name】`, `◁name▷…◁/name▷`.
 - **Names** that denote deliberation, told by their shape: a name whose words (split at `_`,
   `-`, `:`, `.`, camel case) include a deliberation stem (think, thought, reason, reflect,
@@ -64,7 +65,8 @@ _NAME = r"[^\W\d][\w:.\-]{0,40}"
 _TAG_RES: list[tuple[str, re.Pattern[str]]] = [
     ("pipe", re.compile(rf"<\s*[|｜]\s*(?P<close>/)?\s*(?P<name>{_NAME}?)\s*[|｜]\s*>")),
     ("angle", re.compile(rf"<\s*(?P<close>/)?\s*(?P<name>{_NAME})(?:\s+[^<>]*?)?\s*/?\s*>")),
-    ("square", re.compile(rf"\[\s*(?P<close>/)?\s*(?P<name>{_NAME})\s*\]")),
+    # `[name]` and the doubled `[[name]]` (whose inner pair must not be taken alone)
+    ("square", re.compile(rf"\[(?P<double>\[)?\s*(?P<close>/)?\s*(?P<name>{_NAME})\s*\](?(double)\])")),
     ("lenticular", re.compile(rf"【\s*(?P<close>/)?\s*(?P<name>{_NAME})\s*】")),
     ("triangle", re.compile(rf"◁\s*(?P<close>/)?\s*(?P<name>{_NAME})\s*▷")),
 ]
