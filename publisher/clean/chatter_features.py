@@ -375,6 +375,8 @@ def opens_reported_speech(text: str) -> bool:
 # features that depend on the sentence's place, not its text: judged for every occurrence
 _BY_PLACE = frozenset({"after-chatter", "alone-on-line", "generation-edge"})
 _RAW_WORDING = frozenset({"interjection", "only-interjection"})  # judged on the text before an interjection is cut
+_WORDING_BY_PLACE = tuple(f for f in WORDING if f.name in _BY_PLACE)
+_PLACE_BY_PLACE = tuple(f for f in PLACE if f.name in _BY_PLACE)
 
 
 @lru_cache(maxsize=8192)
@@ -394,11 +396,11 @@ def score(sentence: Sentence) -> Score:
     if sentence.quoted:
         return Score()
     said, placed, holds = _text_features(sentence.text)
-    said += tuple(f for f in WORDING if f.name in _BY_PLACE and f.test(sentence, ""))
+    said += tuple(f for f in _WORDING_BY_PLACE if f.test(sentence, ""))
     out = Score(wording=sum(f.weight for f in said), features=[f.name for f in said])
     out.total = out.wording
     if out.wording >= WARN_SCORE:
-        for f in placed + tuple(f for f in PLACE if f.name in _BY_PLACE and f.test(sentence, "")):
+        for f in placed + tuple(f for f in _PLACE_BY_PLACE if f.test(sentence, "")):
             out.total += f.weight
             out.features.append(f.name)
     if out.wording:
