@@ -39,7 +39,9 @@ neighbour on the same line or the line above; an opening interjection ("好的�
 before author text goes alone. An aside in brackets or dashes (`asides.py`) inside an author's
 sentence, a list item or a table cell is judged as its own unit and goes alone ("…冲击〔2，4〕。
 （注：为满足字数要求，本段做了扩写。）其频谱…"); in a chatter sentence it goes with it. The writing
-process (plans, progress, the cut, the model's own basis) has its features in `chatter_process.py`. A sentence in the middle band is KEPT and reported as a
+process (plans, progress, the cut, the model's own basis, its own checking) has its features in
+`chatter_process.py`; what the requester will do next (use the text, ask for more, send input) in
+`chatter_requester.py`. A sentence in the middle band is KEPT and reported as a
 warning by `unsure_chatter` (the pipeline runs it once on the cleaned text): removing an author's sentence is
 worse than keeping a line of chatter. Every removal is a report line with the whole text.
 """

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from publisher.clean.chatter_process import PROCESS
+from publisher.clean.chatter_requester import REQUESTER
 from publisher.markdown.lexer import CITE_RE, split_sentences
 from publisher.text import IDEOGRAPHS, QUOTE_MARKS
 
@@ -146,7 +147,7 @@ WORDING: tuple[Feature, ...] = (
         rf"(?:{_REVISE_EN})\b|\b(?:happy|glad) to (?:help|expand|revise|adjust|provide|assist|condense|shorten|trim|merge|split|rework)\b|\bfeel free to\b"),
         "offers to revise, expand or do more (如需…修改 / 我可以… / if you'd like / I can also…)"),
     Feature("asks-requester", 3, _has(
-        r"请(?:随时|您)?(?:告诉|告知|联系|指示|吩咐|示知)我?|(?:告诉|告知|通知)我|让我知道|是否需要我|需要我(?:为您|帮您|再|继续)"
+        r"请(?:随时|您)?(?:告诉|告知|联系|指示|吩咐|示知)(?:我(?!们)|(?=[您你。！？，,；;）)]|$))|(?:告诉|告知|通知)我|让我知道|是否需要我|需要我(?:为您|帮您|再|继续)"
         r"|要不要我|(?:您|你)(?:是否|是不是)?(?:希望|想要|需要|倾向)[^。！？]{0,30}?[？?]|请(?:您)?(?:审阅|过目|指正|反馈)"
         r"|请(?:您)?确认(?:以上|上述|本章|本节|内容|是否)|请稍候|请稍等|稍等片刻|(?:您|你)看(?:是否|这样|如何|怎么样|可以)"
         r"|(?:您|你)(?:是否)?满意|是否符合(?:您|你)"
@@ -306,7 +307,7 @@ WORDING: tuple[Feature, ...] = (
             "an aside labelled Note / 注 (weak: authors write table notes too)"),
     Feature("after-chatter", 1, lambda s, bare: s.after_chatter,
             "a neighbour in the same paragraph is chatter (chatter comes in runs)"),
-) + tuple(Feature(name, weight, _has(pattern), doc) for name, weight, pattern, doc in PROCESS)  # the writing process
+) + tuple(Feature(name, weight, _has(pattern), doc) for name, weight, pattern, doc in PROCESS + REQUESTER)  # process, requester
 
 # --------------------------------------------------------------------------- place
 _BRACKETED_RE = re.compile(r"^\s*[（(\[【〔［].*[)）\]】〕］]\s*[。.]?\s*$")

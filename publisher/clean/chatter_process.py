@@ -15,12 +15,17 @@ topic. Each family below is one feature entry (name, weight, pattern, doc), read
 - GIVES ITS OWN BASIS: the model telling where a claim came from as its own knowledge or the
   task's search results, or saying it found none ("此条为我根据常识补充", "based on my general
   knowledge", "检索结果中并无直接依据", "I wasn't able to find a source for this figure").
+- LOCATES A PART OF THE OUTPUT in an opening clause, the rest of the sentence going on to
+  something else ("以上就是第一部分的内容，我已尽量…", "That's all for part one; …"); weak alone.
+- REPORTS ITS OWN CHECKING: the text's items said to be checked with nobody named as the
+  checker ("上述法规条文均已核对", "I have double-checked the citations"); weak alone.
 - ASKS THE REQUESTER TO CHECK OR COMPLETE: "请您根据实际数据再核对一遍", "请您替换为实际值",
   "please double-check the figures", "replace these with your own data".
 
 Near-misses (kept): an author's roadmap that names the topic ("In this section I will outline
 the main arguments", "本章首先介绍…"), "to our knowledge", "to my knowledge, no study has…",
-a guideline quoted from a standard ("请在寒潮来临前…", "请于操作前确认阀门已关闭"), "Phase 1
+"以上为本研究的主要结论，…", "所有数据均已由两名研究者独立核对", "研究者核对了…", "The samples
+have been verified by two analysts", a guideline quoted from a standard ("请在寒潮来临前…", "请于操作前确认阀门已关闭"), "Phase 1
 complete" in a project's history, "the next step is…".
 """
 
@@ -85,4 +90,20 @@ PROCESS: tuple[tuple[str, int, str, str], ...] = (
      r"|\bplease (?:double-?check|verify|check|confirm)\b[^.!?]{0,40}?\b(?:figures|numbers|values|data|citations|references|"
      r"facts|details|these|this)\b|\byou (?:may|might|should|will) (?:want to )?(?:double-?check|verify)\b",
      "asks the requester to check or complete the text (请您根据实际数据再核对一遍 / 请您替换为实际值 / please double-check)"),
+    ("locates-part", 2,  # the clause form of "locates-text": weak, the rest of the sentence must say it too
+     r"^[（(\[【]?(?:以上|上文|上述|前文|前面)(?:部分|内容|文字)?(?:即|就|便)?(?:为|是|即为|就是)"
+     r"(?:全文|本文|本章|本节|正文|第[\d一二三四五六七八九十]{1,3}(?:章|节|部分))的?(?:全部|完整)?(?:内容|部分)?[，,；;]"
+     r"|^(?:that|this)(?:'s|’s| is| was| concludes| completes| ends) (?:all (?:for|of) |the end of )?(?:the |this |my )?"
+     r"(?:(?:first|second|third|fourth|fifth|final|last|opening) (?:part|section|chapter|installment|instalment)"
+     r"|(?:part|section|chapter) (?:one|two|three|four|five|\d+|[ivx]+))\b",
+     "locates a part of the output in an opening clause (以上就是第一部分的内容，… / That's all for part one)"),
+    ("reports-checking", 2,
+     r"(?:上述|以上|前述|文中|本文|所列|所引|引用的?|这些|全部|所有)[^。！？，,]{0,8}?(?:条文|条款|法规|引用|引文|文献|出处|来源|"
+     r"链接|原文|数据|数值|信息|内容)(?:均|都|皆|全部|一律)?已经?"
+     r"(?:逐一|逐条|仔细|认真|再次|反复|一一)?(?:核对|核实|校对|复核|核查|查证)(?:过|无误|完毕)?(?=[。！？，,；;）)]|$)"
+     r"|我(?:已|已经)(?:都|均|也|还)?(?:逐一|逐条|仔细|认真|再次|反复|一一)?(?:核对|核实|校对|复核|核查|查证|验证)(?:过|了)?"
+     r"|\bi(?:'ve|’ve| have)? (?:also |carefully |personally |already )?(?:double-checked|checked|verified|cross-checked|"
+     r"confirmed|fact-checked)\b[^.!?]{0,30}?\b(?:citations?|references?|quotes|quotations|sources|links|figures|numbers|"
+     r"dates|facts|statutes|provisions|details)\b",
+     "reports that the writer checked its own text (上述法规条文均已核对 / I have double-checked the citations)"),
 )

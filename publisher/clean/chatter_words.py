@@ -41,6 +41,11 @@ FEATURE_WORDS: dict[str, str] = {
     "resumes-talk": N_("talks about a cut in its output"),
     "own-basis": N_("gives its own basis for a claim"),
     "asks-to-check": N_("asks the requester to check or complete the text"),
+    "locates-part": N_("says which part of its output this is"),
+    "reports-checking": N_("reports that it checked its own text"),
+    "requester-use": N_("speaks of what the requester will do with the text"),
+    "offers-on-request": N_("offers more if the requester asks"),
+    "asks-for-input": N_("asks the requester for material to go on"),
 }
 
 

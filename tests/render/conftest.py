@@ -11,7 +11,8 @@ test may mutate it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -448,3 +449,17 @@ def hostile_doc() -> Document:
 def doc_builders() -> dict[str, Callable[[], Document]]:
     """The builders behind the fixtures above, for module-scoped fixtures that render once."""
     return {"zh": build_rich_doc_zh, "en": build_rich_doc_en, "hostile": build_hostile_doc}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, one per test module (the HTML writer's layout tests)."""
+    from tests.render.test_validators import CHROMIUM, CHROMIUM_ARGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is part of the setup (/usr/bin/chromium) but is missing")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

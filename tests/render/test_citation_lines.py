@@ -9,7 +9,6 @@ a control: there some lines do begin with a citation, so the test can fail."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ import pytest
 import publisher.render.pandoc_ast as pandoc_ast
 from publisher.model import Cite, Document, Inline, Paragraph, Reference, Section, Text
 from publisher.render import RenderOptions, html, pdf
-from tests.render.test_validators import CHROMIUM, CHROMIUM_ARGS
 
 JOINER = "\u2060"
 WORDS = "图像识别技术在医学影像分析与遥感监测中的应用不断拓展模型轻量化成为研究热点"
@@ -67,17 +65,6 @@ SAME_LINE = """() => [...document.querySelectorAll('article sup.cite')].map(sup 
   const line = parseFloat(getComputedStyle(sup.parentElement).lineHeight);
   return Math.abs(char.bottom - mark.bottom) < 0.6 * line;
 }).filter(x => x !== null)"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is part of the setup (/usr/bin/chromium) but is missing")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def lines_kept(browser: Any, page_html: str, width: int) -> list[bool]:

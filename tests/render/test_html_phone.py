@@ -4,7 +4,6 @@ its frame, and a shadow on the side with more to show says that it scrolls."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 
 from publisher.pipeline import build_document
 from publisher.render import RenderOptions, render
-from tests.render.test_validators import CHROMIUM, CHROMIUM_ARGS
 
 RECORD = Path(__file__).resolve().parent / "records" / "en_wide_table_ranges.txt"
 WIDTH = 400
@@ -30,17 +28,6 @@ MEASURE = """() => [...document.querySelectorAll('figure.table')].map(figure => 
     shadows: (style.backgroundImage.match(/radial-gradient/g) || []).length,
   };
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is part of the setup (/usr/bin/chromium) but is missing")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.slow
