@@ -381,8 +381,7 @@ _WORDING_BY_PLACE, _PLACE_BY_PLACE = (tuple(f for f in table if f.name in _BY_PL
 
 @lru_cache(maxsize=8192)
 def _text_features(text: str) -> tuple[tuple[Feature, ...], tuple[Feature, ...], tuple[Feature, ...]]:
-    """The wording, place and content features a sentence's text has wherever it stands
-    (cached: the same sentence is judged again in every round and by every caller)."""
+    """The wording, place and content features a sentence's text has wherever it stands (cached)."""
     s = Sentence(text)
     bare = wording(text)
     core = _OPENING_INTERJECTION_RE.sub("", bare)  # "好的，以下是…" is judged as "以下是…"
