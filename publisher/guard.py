@@ -135,7 +135,8 @@ def measure(raw: list[SourceLine], swallowed: list[SourceLine], kept: dict[int, 
             continue
         have = prose(ln.text)
         record_prose += have
-        gone = have - prose(kept[ln.no]) if ln.no in kept else have
+        now = kept.get(ln.no)
+        gone = have if now is None else 0 if now == ln.text else have - prose(now)  # most lines are kept as they were
         if gone <= 0:
             continue
         m = owner.get(ln.no)

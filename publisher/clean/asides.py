@@ -34,41 +34,46 @@ MAX_ASIDE = 200  # characters; a longer bracket holds argument, not a remark
 def asides(text: str) -> list[tuple[int, int, str]]:
     """The asides of `text` (one sentence, or one table row): (start, end, the aside as written)
     with [start, end) the span to cut, in order, never overlapping."""
-    out = _brackets(text)
+    if not _MARK_RE.search(text):  # most sentences: no bracket, no dash
+        return []
+    quoted = _quoted(text)
+    out = _brackets(text, quoted)
     taken = [(a, b) for a, b, _ in out]
-    for a, b, aside in _dashes(text):
+    for a, b, aside in _dashes(text, quoted):
         if not any(a < y and x < b for x, y in taken):
             out.append((a, b, aside))
     return sorted(out)
 
 
+_MARK_RE = re.compile(r"[(（—–]|--")  # what an aside needs: a bracket or a dash
+_QUOTE_OPEN_RE = re.compile("[" + re.escape("".join(QUOTE_MARKS)) + "]")
+_OPENER_RE = re.compile(r"[(（]")
+
+
 def _quoted(text: str) -> list[bool]:
-    """For each character: inside a quotation."""
-    inside: list[bool] = []
-    waiting: str | None = None
-    for ch in text:
-        if waiting is not None:
-            inside.append(True)
-            if ch == waiting:
-                waiting = None
-        elif ch in QUOTE_MARKS:
-            waiting = QUOTE_MARKS[ch]
-            inside.append(True)
-        else:
-            inside.append(False)
+    """For each character: inside a quotation (from its opening mark to its closing one, both
+    included; to the end when it never closes)."""
+    inside = [False] * len(text)
+    m = _QUOTE_OPEN_RE.search(text)
+    while m:
+        closing = text.find(QUOTE_MARKS[m.group()], m.end())
+        end = len(text) if closing < 0 else closing + 1
+        inside[m.start() : end] = [True] * (end - m.start())
+        m = _QUOTE_OPEN_RE.search(text, end)
     return inside
 
 
-def _brackets(text: str) -> list[tuple[int, int, str]]:
-    quoted = _quoted(text)
+def _brackets(text: str, quoted: list[bool]) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     i = 0
-    while i < len(text):
+    for opener in _OPENER_RE.finditer(text):
+        if opener.start() < i:  # inside the aside just found
+            continue
+        i = opener.start()
         ch = text[i]
-        closer = _OPENERS.get(ch)
-        if closer is None or quoted[i] or (ch == "(" and i > 0 and (text[i - 1].isalnum() or text[i - 1] in "]_")) \
+        closer = _OPENERS[ch]
+        if quoted[i] or (ch == "(" and i > 0 and (text[i - 1].isalnum() or text[i - 1] in "]_")) \
                 or _LABEL_BEFORE_RE.search(text[max(0, i - 24) : i]):
-            i += 1
             continue
         j, depth = i + 1, 1
         while j < len(text) and j - i <= MAX_ASIDE and text[j] != "|":
@@ -80,15 +85,13 @@ def _brackets(text: str) -> list[tuple[int, int, str]]:
                     break
             j += 1
         if j >= len(text) or depth or j - i > MAX_ASIDE or text[j] == "|":
-            i += 1
             continue
         out.append((*_with_space(text, i, j + 1), text[i : j + 1]))
         i = j + 1
     return out
 
 
-def _dashes(text: str) -> list[tuple[int, int, str]]:
-    quoted = _quoted(text)
+def _dashes(text: str, quoted: list[bool]) -> list[tuple[int, int, str]]:
     marks = [m for m in _DASH_RE.finditer(text) if not quoted[m.start()]
              and not (m.start() > 0 and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit())]
     out: list[tuple[int, int, str]] = []

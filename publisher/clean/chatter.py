@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from publisher.clean.asides import asides
 from publisher.clean.chatter_features import Score, Sentence, opens_reported_speech, score
@@ -219,11 +220,18 @@ def _judge(lines: Lines) -> list[list[_Unit]]:
 def _units(row: int, text: str, fenced_line: bool) -> list[_Unit]:
     """The units of one line: each sentence, and each aside in a sentence that holds more than
     the aside; a table row gives its asides only (a cell is data, not a sentence)."""
+    return [_Unit(row, start, piece, sentence, Score(), aside) for start, piece, sentence, aside in _pieces(text, fenced_line)]
+
+
+@lru_cache(maxsize=16384)
+def _pieces(text: str, fenced_line: bool) -> tuple[tuple[int, str, Sentence, bool], ...]:
+    """(start, piece, sentence, aside) of each unit of a line: they depend on its text alone,
+    so they are cached (every round of the rule and the warnings after it judge the same lines)."""
     if is_table_row(text) and not fenced_line:
-        return [_Unit(row, a, text[a:b], Sentence(aside.strip()), Score(), aside=True) for a, b, aside in asides(text)]
+        return tuple((a, text[a:b], Sentence(aside.strip()), True) for a, b, aside in asides(text))
     if not _is_prose(text, fenced_line):
-        return []
-    units: list[_Unit] = []
+        return ()
+    units: list[tuple[int, str, Sentence, bool]] = []
     pieces = [p for p in split_sentences(text) if p.strip()]
     quoted, at = False, 0
     for piece in pieces:
@@ -231,14 +239,13 @@ def _units(row: int, text: str, fenced_line: bool) -> list[_Unit]:
         inner = [] if quoted else asides(piece)
         host = _without(piece, inner)
         if inner and _HAS_WORDS_RE.search(CITE_RE.sub("", host)):
-            units.append(_Unit(row, at, piece, Sentence(host.strip(), alone=len(pieces) == 1), Score()))
-            units.extend(_Unit(row, at + a, piece[a:b], Sentence(aside.strip()), Score(), aside=True)
-                         for a, b, aside in inner)
+            units.append((at, piece, Sentence(host.strip(), alone=len(pieces) == 1), False))
+            units.extend((at + a, piece[a:b], Sentence(aside.strip()), True) for a, b, aside in inner)
         else:
-            units.append(_Unit(row, at, piece, Sentence(piece.strip(), alone=len(pieces) == 1, quoted=quoted), Score()))
+            units.append((at, piece, Sentence(piece.strip(), alone=len(pieces) == 1, quoted=quoted), False))
         quoted = quoted or opens_reported_speech(piece)
         at += len(piece)
-    return units
+    return tuple(units)
 
 
 _HAS_WORDS_RE = re.compile(r"[^\W\d_]{2}")

@@ -376,12 +376,12 @@ def opens_reported_speech(text: str) -> bool:
 # features that depend on the sentence's place, not its text: judged for every occurrence
 _BY_PLACE = frozenset({"after-chatter", "alone-on-line", "generation-edge"})
 _RAW_WORDING = frozenset({"interjection", "only-interjection"})  # judged on the text before an interjection is cut
+_WORDING_BY_PLACE, _PLACE_BY_PLACE = (tuple(f for f in table if f.name in _BY_PLACE) for table in (WORDING, PLACE))
 
 
 @lru_cache(maxsize=8192)
 def _text_features(text: str) -> tuple[tuple[Feature, ...], tuple[Feature, ...], tuple[Feature, ...]]:
-    """The wording, place and content features a sentence's text has wherever it stands
-    (cached: the same sentence is judged again in every round and by every caller)."""
+    """The wording, place and content features a sentence's text has wherever it stands (cached)."""
     s = Sentence(text)
     bare = wording(text)
     core = _OPENING_INTERJECTION_RE.sub("", bare)  # "好的，以下是…" is judged as "以下是…"
@@ -392,21 +392,27 @@ def _text_features(text: str) -> tuple[tuple[Feature, ...], tuple[Feature, ...],
 
 
 def score(sentence: Sentence) -> Score:
+    wording, total, features = _score(sentence)
+    return Score(wording, total, list(features))
+
+
+@lru_cache(maxsize=16384)  # every round of the chatter rule and its warnings judge the same sentences
+def _score(sentence: Sentence) -> tuple[int, int, tuple[str, ...]]:
     if sentence.quoted:
-        return Score()
+        return 0, 0, ()
     said, placed, holds = _text_features(sentence.text)
-    said += tuple(f for f in WORDING if f.name in _BY_PLACE and f.test(sentence, ""))
-    out = Score(wording=sum(f.weight for f in said), features=[f.name for f in said])
-    out.total = out.wording
-    if out.wording >= WARN_SCORE:
-        for f in placed + tuple(f for f in PLACE if f.name in _BY_PLACE and f.test(sentence, "")):
-            out.total += f.weight
-            out.features.append(f.name)
-    if out.wording:
+    said += tuple(f for f in _WORDING_BY_PLACE if f.test(sentence, ""))
+    wording = sum(f.weight for f in said)
+    total, features = wording, [f.name for f in said]
+    if wording >= WARN_SCORE:
+        for f in placed + tuple(f for f in _PLACE_BY_PLACE if f.test(sentence, "")):
+            total += f.weight
+            features.append(f.name)
+    if wording:
         for f in holds:
-            out.total -= f.weight
-            out.features.append(f"-{f.name}")
-    return out
+            total -= f.weight
+            features.append(f"-{f.name}")
+    return wording, total, tuple(features)
 
 
 def score_text(text: str) -> list[Score]:

@@ -54,6 +54,8 @@ def is_blank(line: SourceLine) -> bool:
 
 def is_table_row(text: str) -> bool:
     """A line of a pipe table (headings, quotes and fences are never rows)."""
+    if "|" not in text and "｜" not in text:  # most lines: no pipe, no row (and no regex search)
+        return False
     t = text.strip()
     return bool(t) and bool(_TABLE_ROW_RE.search(t)) and not t.startswith(("#", ">", "```"))
 
