@@ -361,10 +361,20 @@ def _record_lines(outcome: Outcome, args: argparse.Namespace, prefix: str, quiet
     return lines
 
 
+def _written_as(path: Path) -> str:
+    """What a written output is called in the summary: its format's extension (`csl.json`,
+    not `json` a second time), or the folder's name."""
+    from publisher.formats import FORMATS
+
+    ext = max((f.extension for f in FORMATS.values() if f.extension and path.name.endswith(f.extension)),
+              key=len, default=path.suffix)
+    return ext.lstrip(".") or path.name
+
+
 def _published(outcome: Outcome, lang: str) -> str:
     from publisher.result import said_n
 
-    names = ", ".join(path.suffix.lstrip(".") or path.name for path in outcome.written)
+    names = ", ".join(_written_as(path) for path in outcome.written)
     said = _say(lang, "published {formats}", formats=names) if names else _say(lang, "published nothing (report only)")
     if outcome.warnings:
         said += said_n(", {n} warning", ", {n} warnings", outcome.warnings).say(lang)  # type: ignore[arg-type]

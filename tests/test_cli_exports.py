@@ -72,3 +72,11 @@ def test_review_without_docx_is_a_usage_error_not_ignored(tmp_path: Path, record
     assert len(err) == 1 and "--review" in err[0]
     assert not (tmp_path / "out").exists()
     assert main([str(record), "--to", "md,docx", "--review", "-o", str(tmp_path / "both"), "-q"]) == EXIT_OK
+
+
+def test_the_summary_names_each_output_once(tmp_path: Path, record: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The CSL JSON bibliography was listed as a second `json` beside the document's JSON."""
+    other = Path(shutil.copy(record, tmp_path / "other.txt"))  # two records: one summary line each
+    assert main([str(record), str(other), "--to", "json,csljson,ris", "-o", str(tmp_path / "out")]) == EXIT_OK
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if "rich.txt:" in ln]
+    assert len(lines) == 1 and "published json, csl.json, ris" in lines[0]
