@@ -131,23 +131,24 @@ def _unit(window: str) -> bool:
     return all(part in UNIT_SYMBOLS for part in re.split(r"[/·]", m.group("unit")))
 
 
+def _formula_parts(window: str) -> list[tuple[str, str]]:
+    """(element symbol, count) of the chemical formula the window ends with; [] when it ends
+    with none, or with letters that are not all element symbols."""
+    m = _FORMULA_BEFORE.search(window)
+    parts = _FORMULA_PART.findall(m.group()) if m else []
+    return parts if all(symbol in ELEMENT_SYMBOLS for symbol, _ in parts) else []
+
+
 def _formula(window: str) -> bool:
     """The window ends with a chemical formula of two elements or more, or one with a count
     (`LiCl`, `H2O`, `Li₂S`); one bare symbol (`C[2]`) stays an identifier."""
-    m = _FORMULA_BEFORE.search(window)
-    if m is None:
-        return False
-    parts = _FORMULA_PART.findall(m.group())
-    if not all(symbol in ELEMENT_SYMBOLS for symbol, _ in parts):
-        return False
+    parts = _formula_parts(window)
     return len(parts) >= 2 or any(count for _, count in parts)
 
 
 def _compound(window: str) -> bool:
     """The window ends with a formula of two element symbols or more (`CH₄`, `CO₂`)."""
-    m = _FORMULA_BEFORE.search(window)
-    parts = _FORMULA_PART.findall(m.group()) if m else []
-    return len(parts) >= 2 and all(symbol in ELEMENT_SYMBOLS for symbol, _ in parts)
+    return len(_formula_parts(window)) >= 2
 
 
 def after_value_verb(window: str) -> bool:
