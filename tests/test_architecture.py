@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "publisher"
 # Lower rank runs earlier; a module may import only its own rank or lower ones.
 RANKS: dict[str, int] = {
     # the ground, below every stage
-    "errors": 0, "text": 0, "i18n": 0, "formats": 0, "urls": 0, "source": 1, "model": 1, "model_checks": 1, "model_copy": 1, "result": 2, "schema": 2,
+    "errors": 0, "text": 0, "i18n": 0, "formats": 0, "urls": 0, "regex_cache": 0, "source": 1, "model": 1, "model_checks": 1, "model_copy": 1, "result": 2, "schema": 2,
     "markdown": 3,
     # the stages, in pipeline order
     "read": 10, "clean": 11, "assemble": 12, "tables": 13, "cite": 14, "render": 15,

@@ -132,7 +132,7 @@ def plain(text: str) -> str:
 
 # ------------------------------------------------------------------------ sentences
 _MARKS = {**PAIRED_MARKS, **QUOTE_MARKS}
-_EVENT_RE = re.compile("[" + re.escape("".join(set(_MARKS) | set(_MARKS.values())) + FULL_STOPS) + "]")
+_EVENT_RE = re.compile("[" + re.escape("".join(sorted(set(_MARKS) | set(_MARKS.values()))) + FULL_STOPS) + "]")
 # a '.' right after one of these is no sentence end (the 8 characters before it are searched)
 _ABBREVIATION_RE = re.compile(
     r"(?:\bal|\be\.g|\bi\.e|\betc|\bvs|\bfigs?|\brefs?|\bno|\beqs?|\bdr|\bmr|\bms|\bprof|\bca|\bcf|\bpp?"
