@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-S1_CODE = "import publisher.cli, publisher.batch, publisher.render.docx"  # what `publish --to docx` imports
+# what `publish --to docx` imports, with the compiled patterns of earlier runs as the command has them
+S1_CODE = ("import publisher.regex_cache as c; c.install(); "
+           "import publisher.cli, publisher.batch, publisher.render.docx")
 
 
 @dataclass(frozen=True)
