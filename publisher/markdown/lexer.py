@@ -61,7 +61,9 @@ def is_table_row(text: str) -> bool:
 
 
 def is_fence_line(line: SourceLine) -> bool:
-    return line.text.strip()[:3] in ("```", "~~~")
+    text = line.text
+    # most lines hold no fence marker at all: `in` looks without copying the line
+    return ("```" in text or "~~~" in text) and text.strip()[:3] in ("```", "~~~")
 
 
 def scan_fence(
@@ -95,16 +97,14 @@ def fenced(lines: Lines) -> list[bool]:
     mask = [False] * len(lines)
     fence_lines = [k for k, ln in enumerate(lines) if is_fence_line(ln)]
     never_closed: dict[str, tuple[int, int]] = {}
-    i = 0
-    while i < len(lines):
-        m = FENCE_RE.match(lines[i].text)
+    done = -1  # the last line of the last closed fence: openers before it are inside it
+    for i in fence_lines:  # a line FENCE_RE matches is a fence line: only those can open one
+        m = FENCE_RE.match(lines[i].text) if i > done else None
         if m:
             j, _ = scan_fence(lines, i, m.group(1), fence_lines, never_closed)
             if j is not None:
-                for k in range(i, j + 1):
-                    mask[k] = True
-                i = j
-        i += 1
+                mask[i : j + 1] = [True] * (j + 1 - i)
+                done = j
     return mask
 
 
