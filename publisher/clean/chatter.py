@@ -192,7 +192,7 @@ def _judge(lines: Lines) -> list[tuple[int, tuple[_Unit, ...]]]:
         fences = tuple(in_fence[start:end])
         units = [_pieces(text, f) for text, f in zip(texts, fences, strict=True)]
         if any(units):
-            if any(not aside for row in units for *_, aside in row):
+            if any(not aside for row in units for _, _, aside, *_ in row):
                 prose.append(len(paras))
             paras.append((start, texts, fences))
     edges = {prose[0], prose[-1]} if prose else set()
@@ -206,11 +206,10 @@ def _judge_paragraph(texts: tuple[str, ...], fences: tuple[bool, ...], edge: boo
     in runs). The judgement depends on nothing but the paragraph's lines and whether it is at
     an edge, so it is cached: every round of the rule, its second look and the warnings after
     it meet the same paragraphs again (most paragraphs flag nothing: an empty tuple each)."""
-    para = [_Unit(row, start, piece, sentence, Score(), aside)
+    para = [_Unit(row, start, piece, Sentence(words, alone, edge, quoted=quoted), Score(), aside)
             for row, (text, f) in enumerate(zip(texts, fences, strict=True))
-            for start, piece, sentence, aside in _pieces(text, f)]
+            for start, piece, aside, words, alone, quoted in _pieces(text, f)]
     for u in para:
-        u.sentence = Sentence(u.sentence.text, u.sentence.alone, edge, quoted=u.sentence.quoted)
         u.score = score(u.sentence)
     # a run of chatter spreads from each removed sentence to its neighbours; each
     # sentence is judged again at most once (linear however long the run); an aside
@@ -229,15 +228,19 @@ def _judge_paragraph(texts: tuple[str, ...], fences: tuple[bool, ...], edge: boo
     return tuple(u for u in para if u.score.remove or u.score.unsure or "interjection" in u.score.features)
 
 
+_Piece = tuple[int, str, bool, str, bool, bool]  # start, piece, aside; the sentence judged: text, alone, quoted
+
+
 @lru_cache(maxsize=16384)
-def _pieces(text: str, fenced_line: bool) -> tuple[tuple[int, str, Sentence, bool], ...]:
-    """(start, piece, sentence, aside) of each unit of a line: they depend on its text alone,
-    so they are cached (every round of the rule and the warnings after it judge the same lines)."""
+def _pieces(text: str, fenced_line: bool) -> tuple[_Piece, ...]:
+    """(start, piece, aside, and the text, alone and quoted of the sentence judged) of each unit
+    of a line: they depend on its text alone, so they are cached (every paragraph a rule's
+    removal changes is judged again). Plain tuples: the collector need not walk them."""
     if is_table_row(text) and not fenced_line:
-        return tuple((a, text[a:b], Sentence(aside.strip()), True) for a, b, aside in asides(text))
+        return tuple((a, text[a:b], True, aside.strip(), False, False) for a, b, aside in asides(text))
     if not _is_prose(text, fenced_line):
         return ()
-    units: list[tuple[int, str, Sentence, bool]] = []
+    units: list[_Piece] = []
     pieces = [p for p in split_sentences(text) if p.strip()]
     quoted, at = False, 0
     for piece in pieces:
@@ -245,10 +248,10 @@ def _pieces(text: str, fenced_line: bool) -> tuple[tuple[int, str, Sentence, boo
         inner = [] if quoted else asides(piece)
         host = _without(piece, inner)
         if inner and _HAS_WORDS_RE.search(CITE_RE.sub("", host)):
-            units.append((at, piece, Sentence(host.strip(), alone=len(pieces) == 1), False))
-            units.extend((at + a, piece[a:b], Sentence(aside.strip()), True) for a, b, aside in inner)
+            units.append((at, piece, False, host.strip(), len(pieces) == 1, False))
+            units.extend((at + a, piece[a:b], True, aside.strip(), False, False) for a, b, aside in inner)
         else:
-            units.append((at, piece, Sentence(piece.strip(), alone=len(pieces) == 1, quoted=quoted), False))
+            units.append((at, piece, False, piece.strip(), len(pieces) == 1, quoted))
         quoted = quoted or opens_reported_speech(piece)
         at += len(piece)
     return tuple(units)
