@@ -36,7 +36,8 @@ def warm() -> None:
     """Import everything a call may need and load what does not depend on the call."""
     import concurrent.futures  # noqa: F401  (a batch's process pool)
 
-    import babel.numbers  # noqa: F401  (the batch summary)
+    from babel.lists import format_list
+    from babel.numbers import format_decimal
     import rich.progress  # noqa: F401  (the progress bar on a terminal)
 
     import publisher.api  # noqa: F401
@@ -44,14 +45,16 @@ def warm() -> None:
     import publisher.cli  # noqa: F401
     import publisher.pipeline  # noqa: F401
     from publisher.formats import FORMATS
-    from publisher.i18n import LANGS, translations
+    from publisher.i18n import LANGS, babel_locale, translations
     from publisher.render import writer_for
     from publisher.render.pandoc_run import pandoc_api_version
 
     for name in FORMATS:
         writer_for(name)
-    for lang in LANGS:
+    for lang in LANGS:  # the catalogues, and Babel's locale data the messages format numbers and lists with
         translations(lang)
+        format_decimal(1.5, locale=babel_locale(lang))
+        format_list(["a", "b"], locale=babel_locale(lang))
     pandoc_api_version()  # PYPANDOC_PANDOC is in the socket's fingerprint
 
 
