@@ -49,6 +49,14 @@ def resident_server(publish: Sequence[str], folder: Path) -> Iterator[tuple[dict
             os.kill(pid, signal.SIGKILL)
 
 
+def calls_run(publish: Sequence[str], env: dict[str, str]) -> int:
+    """How many calls the server has run (`publish resident status`); -1 when none is running."""
+    done = subprocess.run([*publish, "resident", "status", "--lang", "en"], env=env, capture_output=True, text=True,
+                          check=False)
+    found = re.search(r"(\d+) calls run", done.stdout)
+    return int(found.group(1)) if done.returncode == 0 and found else -1
+
+
 def _cpu(pid: int) -> float:
     """Seconds of CPU of the server and of the children it has reaped."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

@@ -45,7 +45,7 @@ from bench.measure import (
     run_many,
 )
 from bench.report import print_results, write_markdown
-from bench.resident import environment, resident_server, run_resident
+from bench.resident import calls_run, environment, resident_server, run_resident
 
 KB, MB = 1024, 1024 * 1024
 SAMPLES = sorted((REPO / "samples").glob("*.txt"))
@@ -146,6 +146,10 @@ def p1_single(records: list[Path], work: Path, rounds: int) -> list[dict[str, An
             warm = median([in_process(partial(publish, record, "docx")) for _ in range(rounds)])
             rows.append({"record": record.name, "bytes": record.stat().st_size, "ours": median(ours),
                          "naive": median(naive), "resident": median(resident), "warm": warm})
+        ran = calls_run(publish_cmd(), resident_env)
+        if ran != rounds * len(records):  # a call that passed the server by measured the cold path again
+            raise RuntimeError(f"the resident server ran {ran} of {rounds * len(records)} calls: "
+                               "was the code changed during the run?")
     return rows
 
 

@@ -208,23 +208,51 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(os.uname().machine not in ("x86_64", "aarch64"), reason="syscall numbers of this machine")
-def test_ctrl_c_reaches_the_call_running_in_the_server(server: Resident) -> None:
+def _caller_reading_stdin(server: Resident) -> tuple[subprocess.Popen[bytes], int]:
+    """A `publish -` whose call waits in the server for a record on stdin: (the caller, the server's child)."""
     before = set(_children(server.pid))
     caller = subprocess.Popen([sys.executable, "-m", "publisher", "-", "--to", "json", "-o", "-"], cwd=REPO,
                               env={**server.env, "PYTHONPATH": str(REPO)}, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + WAIT
+    while True:
+        waiting = [c for c in set(_children(server.pid)) - before if _blocked_reading_stdin(c)]
+        if waiting:
+            return caller, waiting[0]
+        if time.monotonic() > deadline:
+            caller.kill()
+            caller.communicate()
+            raise AssertionError("the call never started in the server")
+        time.sleep(0.02)
+
+
+ON_LINUX_WITH_KNOWN_SYSCALLS = pytest.mark.skipif(os.uname().machine not in ("x86_64", "aarch64"),
+                                                  reason="syscall numbers of this machine")
+
+
+@ON_LINUX_WITH_KNOWN_SYSCALLS
+def test_ctrl_c_reaches_the_call_running_in_the_server(server: Resident) -> None:
+    caller, _child = _caller_reading_stdin(server)
     try:
-        deadline = time.monotonic() + WAIT
-        while not any(_blocked_reading_stdin(c) for c in set(_children(server.pid)) - before):
-            assert time.monotonic() < deadline, "the call never started in the server"
-            time.sleep(0.02)
         caller.send_signal(signal.SIGINT)
+        caller.wait(timeout=WAIT)  # stdin stays open: an end of the record would end the call first
         out, err = caller.communicate(timeout=WAIT)
     finally:
         if caller.poll() is None:
             caller.kill()
     assert (caller.returncode, out, err) == (130, b"", b"publish: interrupted\n")
+
+
+@ON_LINUX_WITH_KNOWN_SYSCALLS
+def test_a_caller_killed_outright_takes_its_call_along(server: Resident) -> None:
+    caller, child = _caller_reading_stdin(server)
+    caller.kill()
+    caller.communicate()
+    deadline = time.monotonic() + WAIT
+    while _alive(child):
+        assert time.monotonic() < deadline, "the call outlived its caller"
+        time.sleep(0.02)
+    assert _alive(server.pid)
 
 
 def test_a_different_environment_of_the_warm_state_passes_the_server_by(server: Resident, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
 import io
 import os
 import signal
@@ -36,9 +37,9 @@ def warm() -> None:
     """Import everything a call may need and load what does not depend on the call."""
     import concurrent.futures  # noqa: F401  (a batch's process pool)
 
+    import rich.progress  # noqa: F401  (the progress bar on a terminal)
     from babel.lists import format_list
     from babel.numbers import format_decimal
-    import rich.progress  # noqa: F401  (the progress bar on a terminal)
 
     import publisher.api  # noqa: F401
     import publisher.batch  # noqa: F401
@@ -171,7 +172,7 @@ def _child(conn: socket.socket, server: Server) -> NoReturn:
     """One call, start to end, in a fresh fork of the warm parent; never returns."""
     code = 1
     try:
-        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGIO):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
@@ -192,6 +193,10 @@ def _child(conn: socket.socket, server: Server) -> NoReturn:
             if receive(conn)[0].get("go") is True:
                 os.write(server.ran_write, b"r")
                 conn.settimeout(None)
+                # a caller that dies (SIGKILL) takes its call along: its end closing sends SIGIO,
+                # whose default is to end the process, to this whole process group
+                fcntl.fcntl(conn, fcntl.F_SETOWN, -os.getpid())
+                fcntl.fcntl(conn, fcntl.F_SETFL, fcntl.fcntl(conn, fcntl.F_GETFL) | os.O_ASYNC)
                 argv = message["argv"]
                 code = _run_cli([str(a) for a in argv] if isinstance(argv, list) else [])
                 send(conn, {"status": code})
@@ -281,6 +286,8 @@ def main(argv: list[str]) -> int:
     path, idle, limit = argv[0], float(argv[1]), int(argv[2])
     try:
         warm()
+        if len(os.listdir("/proc/self/task")) > 1:  # forking a threaded process can copy a held lock
+            raise RuntimeError("warming up started a thread; forking from it would not be safe")
         listener = listen(path)
     except Exception as exc:  # noqa: BLE001  one line for `publish resident start` to show
         print(f"{type(exc).__name__}: {exc}", flush=True)
