@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -54,10 +55,10 @@ def plain(env: dict[str, str]) -> dict[str, str]:
 class Resident:
     """A started server: its environment, its pid, and how many calls it has run."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, *options: str) -> None:
         self.folder = folder
         self.env = _environment(os.path.join(folder, "run"))
-        started = publish(["resident", "start", "--idle", "10", "--lang", "en"], self.env)
+        started = publish(["resident", "start", "--idle", "10", "--lang", "en", *options], self.env)
         assert started.returncode == 0, started.stderr.decode()
         found = re.search(r"pid (\d+)", started.stdout.decode())
         assert found, started.stdout
@@ -324,3 +325,40 @@ def test_stop_and_the_idle_timeout_end_the_server_and_take_its_socket() -> None:
         if idle and _alive(idle):
             os.kill(idle, signal.SIGKILL)
         stopped.close()
+
+
+def test_a_socket_left_by_a_dead_server_is_passed_by_silently(tmp_path: Path) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="pubres-", dir="/tmp"))
+    try:
+        env = _environment(str(folder))
+        dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        dead.bind(client.socket_path(str(folder)))  # this code's name, but nobody listens
+        dead.close()
+        args = [str(SAMPLES[1]), "--to", "json", "-o", str(tmp_path / "a.json")]
+        done = publish(args, env)
+        alone = publish(args, plain(env))
+        assert (done.returncode, done.stdout, done.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+        assert done.returncode == 0 and b"Traceback" not in done.stderr
+        started = publish(["resident", "start", "--idle", "1"], env)  # and `start` replaces the dead socket
+        assert started.returncode == 0, started.stderr
+        assert publish(["resident", "status"], env).returncode == 0
+    finally:
+        publish(["resident", "stop"], _environment(str(folder)))
+        shutil.rmtree(folder)
+
+
+def test_calls_beyond_the_limit_wait_for_a_free_child(tmp_path: Path) -> None:
+    one = Resident(tempfile.mkdtemp(prefix="pubres-", dir="/tmp"), "--jobs", "1")
+    try:
+        callers = [subprocess.Popen([sys.executable, "-m", "publisher", str(SAMPLES[1]), "--to", "json", "-o",
+                                     str(tmp_path / f"{n}.json"), "-q"], cwd=REPO,
+                                    env={**one.env, "PYTHONPATH": str(REPO)}, stderr=subprocess.PIPE)
+                   for n in range(3)]
+        for caller in callers:
+            assert caller.wait(timeout=300) == 0, caller.stderr.read() if caller.stderr else ""
+            if caller.stderr:
+                caller.stderr.close()
+        assert one.runs() == 3
+        assert len({(tmp_path / f"{n}.json").read_bytes() for n in range(3)}) == 1
+    finally:
+        one.close()
