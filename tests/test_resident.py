@@ -35,7 +35,7 @@ WAIT = 60.0  # seconds: generous bounds for a loaded machine, never a timing ass
 
 
 def _environment(folder: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in (*LOCALE_VARS, client.OFF_ENV, "PYPANDOC_PANDOC")}
+    env = {k: v for k, v in os.environ.items() if k not in (*LOCALE_VARS, client.OFF_ENV, *client.WARM_ENV)}
     env[client.DIR_ENV] = folder
     env.update(extra)
     return env
@@ -256,11 +256,14 @@ def test_a_caller_killed_outright_takes_its_call_along(server: Resident) -> None
     assert _alive(server.pid)
 
 
-def test_a_different_environment_of_the_warm_state_passes_the_server_by(server: Resident, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["PYPANDOC_PANDOC", "PYTHONHASHSEED"])
+def test_a_different_environment_of_the_warm_state_passes_the_server_by(server: Resident, tmp_path: Path,
+                                                                        name: str) -> None:
     from publisher.render.pandoc_run import pandoc_path
 
     before = server.runs()
-    env = {**server.env, "PYPANDOC_PANDOC": pandoc_path()}  # another pandoc: another fingerprint
+    # another pandoc binary, or another order of sets: another fingerprint
+    env = {**server.env, name: pandoc_path() if name == "PYPANDOC_PANDOC" else "7"}
     done = publish([str(SAMPLES[1]), "--to", "json", "-o", str(tmp_path / "a.json"), "-q"], env)
     assert done.returncode == 0 and (tmp_path / "a.json").is_file()
     assert server.runs() == before

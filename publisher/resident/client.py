@@ -31,8 +31,9 @@ OFF_ENV = "PUBLISH_RESIDENT"  # "off": never hand a call to a server
 OWN_PROCESS = frozenset({"serve", "worker", "db", "resident"})
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FINGERPRINTED = (".py", ".po")  # the code, and the catalogues the server loads once
-# the environment the warm state was built from (the pandoc binary it asked for its API version)
-WARM_ENV = ("PYPANDOC_PANDOC",)
+# the environment the server's interpreter and warm state were made from: where its modules
+# come from, its hash seed (the order of sets), the pandoc it asked for its API version
+WARM_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONHASHSEED", "PYPANDOC_PANDOC")
 START_TIMEOUT = 30.0  # seconds to wait for a child (all the server's slots may be busy)
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _FRAME = struct.Struct(">I")
