@@ -86,6 +86,7 @@ class Server:
     def __init__(self, listener: socket.socket, path: str, idle: float, limit: int) -> None:
         self.listener, self.path, self.idle, self.limit = listener, path, idle, limit
         self.inode = os.stat(path).st_ino
+        self.pid = os.getpid()
         self.children: set[int] = set()
         self.served = 0
         # each child that runs a call says so with one byte here (a ping or a refusal does not)
@@ -147,7 +148,7 @@ class Server:
         except _Stop:
             pass
         finally:
-            if self.still_ours():
+            if os.getpid() == self.pid and self.still_ours():  # not a child a signal caught mid-fork
                 os.unlink(self.path)
             self.listener.close()
 
@@ -177,6 +178,7 @@ def _child(conn: socket.socket, server: Server) -> NoReturn:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
         server.listener.close()
+        os.close(server.ran_read)
         os.setpgid(0, 0)
         conn.settimeout(START_TIMEOUT)
         message, fds = receive(conn, max_fds=3)
