@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -242,6 +242,35 @@ def test_ctrl_c_reaches_the_call_running_in_the_server(server: Resident) -> None
         if caller.poll() is None:
             caller.kill()
     assert (caller.returncode, out, err) == (130, b"", b"publish: interrupted\n")
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+@ON_LINUX_WITH_KNOWN_SYSCALLS
+def test_ctrl_z_stops_the_call_with_its_caller_and_fg_goes_on(server: Resident) -> None:
+    caller, child = _caller_reading_stdin(server)
+    try:
+        caller.send_signal(signal.SIGTSTP)
+        _until(lambda: _state(caller.pid) == "T" and _state(child) == "T", "the call did not stop with its caller")
+        caller.send_signal(signal.SIGCONT)
+        _until(lambda: _state(child) == "S", "the call did not go on with its caller")
+        out, err = caller.communicate(SAMPLES[1].read_bytes(), timeout=WAIT)
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+    assert caller.returncode == 0 and out.startswith(b"{"), err
 
 
 @ON_LINUX_WITH_KNOWN_SYSCALLS

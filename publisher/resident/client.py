@@ -5,7 +5,7 @@ standard library's cheapest parts (no pathlib, no tempfile, no hashlib). When no
 for this user and this exact code, the answer is None in a few milliseconds and the call runs
 in its own process as always; when anything fails before the server's child has started,
 the answer is None too. Once the child runs, this process only waits for its exit status
-and passes Ctrl-C and SIGTERM on to it.
+and passes Ctrl-C, SIGTERM, SIGHUP and Ctrl-Z on to it.
 
 The socket lives in a folder only its owner may enter, and both ends check the other's uid
 (SO_PEERCRED). Its name carries the package version and a fingerprint of the installed
@@ -198,7 +198,18 @@ def _wait(conn: socket.socket, child: int) -> int | None:
         with contextlib.suppress(OSError):  # the child has just ended
             os.killpg(child, signum)
 
+    def suspend(_signum: int, _frame: object) -> None:
+        """Ctrl-Z: the call stops with this process, and goes on when it does (fg, bg)."""
+        with contextlib.suppress(OSError):
+            os.killpg(child, signal.SIGSTOP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stopped here until SIGCONT
+        signal.signal(signal.SIGTSTP, suspend)
+        with contextlib.suppress(OSError):
+            os.killpg(child, signal.SIGCONT)
+
     before = {signum: signal.signal(signum, pass_on) for signum in FORWARDED}
+    before[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, suspend)
     try:
         conn.settimeout(None)
         send(conn, {"go": True})
