@@ -37,11 +37,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(cmd: Sequence[str | Path], cwd: Path | None = None) -> Timing:
+def run(cmd: Sequence[str | Path], cwd: Path | None = None, env: dict[str, str] | None = None) -> Timing:
     """Run a command to completion, its output discarded."""
     cpu0, t0 = _children_cpu(), time.perf_counter()
     done = subprocess.run([str(c) for c in cmd], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                          check=False)
+                          check=False, env=env)
     return Timing(time.perf_counter() - t0, _children_cpu() - cpu0, done.returncode == 0)
 
 

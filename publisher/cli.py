@@ -38,6 +38,7 @@ EXAMPLES = """examples:
   publish record.txt --to docx --review
 
 the web service (upload page and CMS API): publish serve --help
+a warm server that makes each call start faster: publish resident --help
 
 exit status: 0 published, 1 a record or one of its formats could not be read or rendered
 (everything else is still published), 2 usage error, 3 published with warnings under --strict.
@@ -126,6 +127,12 @@ _megabytes = _checked(float, "a number", lambda v: math.isfinite(v) and v > 0, "
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
+    if argv is None:  # the command line itself: a warm resident server may run it (publish resident --help)
+        from publisher.resident.client import forward
+
+        status = forward(args_list)
+        if status is not None:
+            return status
     if argv is None:  # a command of its own: its process may keep compiled patterns between runs
         from publisher import regex_cache
 
@@ -134,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         from publisher.service.cli import ENTRANCES
 
         return ENTRANCES[args_list[0]](args_list[1:])
+    if args_list[:1] == ["resident"]:
+        from publisher.resident.command import main as resident_main
+
+        return resident_main(args_list[1:])
     args = build_parser().parse_args(args_list)
     if args.lang is None:
         from publisher.i18n import from_environment
