@@ -127,16 +127,6 @@ _megabytes = _checked(float, "a number", lambda v: math.isfinite(v) and v > 0, "
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
-    if argv is None:  # the command line itself: a warm resident server may run it (publish resident --help)
-        from publisher.resident.client import forward
-
-        status = forward(args_list)
-        if status is not None:
-            return status
-    if argv is None:  # a command of its own: its process may keep compiled patterns between runs
-        from publisher import regex_cache
-
-        regex_cache.install()
     if args_list[:1] in (["serve"], ["worker"], ["db"]):
         from publisher.service.cli import ENTRANCES
 

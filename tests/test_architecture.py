@@ -19,7 +19,7 @@ RANKS: dict[str, int] = {
     "guard": 14,  # the silent-loss guard reads every stage's result before render
     "places": 14,  # where each report line is in the published article
     # the entrances
-    "pipeline": 20, "api": 21, "batch": 22, "service": 23, "cli": 24, "resident": 24, "__main__": 25, "__init__": 25,
+    "pipeline": 20, "api": 21, "batch": 22, "service": 23, "cli": 24, "resident": 24, "command": 25, "__main__": 25, "__init__": 25,
 }
 HEAVY = {"pypandoc", "docx", "lxml", "typst", "jinja2"}
 ALLOWED_HEAVY = {"render": HEAVY, "service": {"jinja2"}}

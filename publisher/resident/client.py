@@ -30,7 +30,7 @@ OFF_ENV = "PUBLISH_RESIDENT"  # "off": never hand a call to a server
 # never handed over: the service's commands, and `publish resident` itself
 OWN_PROCESS = frozenset({"serve", "worker", "db", "resident"})
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FINGERPRINTED = (".py", ".po")  # the code, and the catalogues the server loads once
+FINGERPRINTED = (".py", ".po", ".mo")  # the code, and the catalogues the server loads once
 # the environment the server's interpreter and warm state were made from: where its modules
 # come from, its hash seed (the order of sets), the pandoc it asked for its API version
 WARM_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONHASHSEED", "PYPANDOC_PANDOC")
