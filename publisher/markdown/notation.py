@@ -59,6 +59,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from publisher.markdown.citation_context import (
     MATH_OPERATORS,
@@ -160,6 +161,12 @@ class _Found:
 def parse_numbers(body: str) -> list[int] | None:
     """`3,5-7` -> [3, 5, 6, 7], also from `[3],[5-7]`, `¹˒⁵⁻⁷`, `３、５`; None when the body is
     not a citation group (zero, a leading zero, a reversed or too wide range)."""
+    numbers = _parsed(body)
+    return None if numbers is None else list(numbers)
+
+
+@lru_cache(maxsize=4096)  # the same few bodies (`1`, `2,3`, `4-6`) come back in every paragraph
+def _parsed(body: str) -> tuple[int, ...] | None:
     plain = fold_width(body.translate(_PLAIN_DIGITS))
     plain = _DASH_SPACE_RE.sub(r"\1", _INNER_BRACKETS_RE.sub(" ", plain).strip())
     out: list[int] = []
@@ -172,7 +179,7 @@ def parse_numbers(body: str) -> list[int] | None:
         if m.group(1).startswith("0") or (m.group(2) or "1").startswith("0") or a < 1 or b < a or b - a > MAX_RANGE:
             return None
         out.extend(range(a, b + 1))
-    return out
+    return tuple(out)
 
 
 def _numbers(body: str, supplied: Supplied, need_supplied: bool) -> list[int] | None:
