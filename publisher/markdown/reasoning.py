@@ -267,7 +267,11 @@ class _Scanner:
         stack: list[Tag] = []  # open blocks; stack[0] is the outermost
         start: tuple[int, int] = (0, 0)
         col = 0
+        fence_at = set(self.fence_lines)
         while i < len(self.lines):
+            if not stack and col == 0 and not self.tags[i] and i not in fence_at:
+                i += 1  # most lines: outside a block, no tag, no fence to skip
+                continue
             row = [t for t in self.tags[i] if t.start >= col]
             if len(self.tags[i]) > MAX_TAGS_PER_LINE:
                 if not stack:
