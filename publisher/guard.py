@@ -42,6 +42,7 @@ from publisher.assemble.outline import (
 )
 from publisher.assemble.substance import has_real_content
 from publisher.markdown.lexer import CITE_RE, fenced, heading, split_sentences
+from publisher.markdown.notation import may_hold_citation
 from publisher.model import (
     LABELS,
     Block,
@@ -84,7 +85,11 @@ PROBE_CHARS = 12  # a lost chapter's text is looked for in the article by a sent
 
 def prose(text: str) -> int:
     """Word characters of a piece of running text, without markers, tags and URLs."""
-    return len(_NOT_WORD_RE.sub("", _NOT_PROSE_RE.sub("", CITE_RE.sub("", text))))
+    if may_hold_citation(text):  # every marker holds a digit: most lines need no search for one
+        text = CITE_RE.sub("", text)
+    if "<" in text or "://" in text:
+        text = _NOT_PROSE_RE.sub("", text)
+    return len(_NOT_WORD_RE.sub("", text))
 
 
 @dataclass

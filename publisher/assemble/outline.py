@@ -41,6 +41,7 @@ def normalise(title: str) -> str:
     return fold(strip_number(title), punctuation=True)
 
 
+@lru_cache(maxsize=8192)  # assembly and the guard compare the same headings with the same outline titles
 def similarity(a: str, b: str) -> float:
     """How alike two titles are, 0..1, ignoring numbers and punctuation."""
     na, nb = normalise(a), normalise(b)

@@ -93,6 +93,11 @@ DATA_RE = re.compile(
 _MARKER_WORD_RE = re.compile(
     r"【|请|你是|您是|以下为|要求|注意|撰写|续写|编写|you are|please|write|draft|compose|continue|requirements|"
     r"instructions|output format|constraints", re.I)
+# the same words, for a cheaper test: the Chinese ones by a search, the English ones in the line
+# lower-cased (what re.I matches, but for three letters that lower() does not fold: ſ, İ, ı)
+_MARKER_ZH_RE = re.compile("【|请|你是|您是|以下为|要求|注意|撰写|续写|编写")
+_MARKER_EN = ("you are", "please", "write", "draft", "compose", "continue", "requirements", "instructions",
+              "output format", "constraints")
 _HIT_NUMBER_RE = re.compile(r"^\s*[\[［【]\d{1,3}[\]］】]")  # "[1] 标题：…" numbers a search hit, cites nothing
 # a numbered heading ("3 Methods", "2.1 背景") is article structure, never part of a prompt
 SECTION_NUMBER_RE = re.compile(r"^\d+(\.\d+)*\.?\s+\S")
@@ -160,7 +165,7 @@ def _marker_in_line(text: str) -> tuple[str, str, str] | None:
     sentences right after it."""
     if HEADING_RE.match(text.strip()):
         return "", text, ""
-    if not _MARKER_WORD_RE.search(text):  # no marker can start anywhere on the line
+    if not _may_hold_marker(text):  # no marker can start anywhere on the line
         return None
     pieces = split_sentences(text)
     start = next((k for k, p in enumerate(pieces) if _is_marker(p.strip())), None)
@@ -170,6 +175,16 @@ def _marker_in_line(text: str) -> tuple[str, str, str] | None:
     while end < len(pieces) and is_instruction(pieces[end]):
         end += 1
     return "".join(pieces[:start]), "".join(pieces[start:end]), "".join(pieces[end:])
+
+
+def _may_hold_marker(text: str) -> bool:
+    """`_MARKER_WORD_RE.search(text)`, at a third of its cost on long lines."""
+    if _MARKER_ZH_RE.search(text):
+        return True
+    if "ſ" in text or "İ" in text or "ı" in text:
+        return bool(_MARKER_WORD_RE.search(text))
+    low = text.lower()
+    return any(word in low for word in _MARKER_EN)
 
 
 def _heading_block_end(lines: Lines, i: int, h: tuple[int, str], in_fence: list[bool]) -> int | None:

@@ -42,6 +42,8 @@ CITE_RE = ANY_MARKER_RE
 
 def heading(text: str) -> tuple[int, str] | None:
     """(level, title) when the line is an ATX heading."""
+    if "#" not in text:  # most lines (asked by every rule): no regex call
+        return None
     m = HEADING_RE.match(text)
     if not m:
         return None
@@ -111,16 +113,15 @@ def fenced(lines: Lines) -> list[bool]:
 def paragraphs(lines: Lines) -> list[tuple[int, int]]:
     """[start, end) index ranges of runs of non-blank lines."""
     out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(lines):
-        if is_blank(lines[i]):
-            i += 1
-            continue
-        j = i
-        while j < len(lines) and not is_blank(lines[j]):
-            j += 1
-        out.append((i, j))
-        i = j
+    start = None  # where the run in progress started
+    for i, ln in enumerate(lines):
+        if ln.text and not ln.text.isspace():  # not blank (what strip() would leave empty)
+            start = i if start is None else start
+        elif start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(lines)))
     return out
 
 

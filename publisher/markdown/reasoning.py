@@ -75,7 +75,9 @@ _CLOSE_PREFIX_RE = re.compile(r"^end(?:_of)?_|_end$", re.I)
 _WORD_SPLIT_RE = re.compile(r"[_\-:.\s]+|(?<=[a-z])(?=[A-Z])")
 # a code span opens at a whole run of backticks (as in CommonMark): linear on "`````…"
 _CODE_SPAN_RE = re.compile(r"(?<!`)(`++)(?:(?!\1).)+?\1")
-_OPENERS = "<[【◁"
+# where a tag of any style can start: its opener, then (past spaces, pipes, a slash or a doubled
+# `[`) the first letter of its name; a line without one holds no tag (`[12]` cites, names no tag)
+_TAG_START_RE = re.compile(r"[<\[【◁]\[?[\s|｜/]*+[^\W\d]")
 # What a block of deliberation says about itself: the model planning its answer.
 _DELIBERATION_RE = re.compile(
     r"\b(?:I|I'll|I'm|I've|we'll)\s+(?:should|need|will|must|want|think|am going|have to|'ll)\b"
@@ -150,7 +152,7 @@ def _in_code(code: list[tuple[int, int]], pos: int) -> bool:
 def line_tags(text: str, index: int) -> list[Tag]:
     """Every tag-shaped token of a line outside inline code, with a deliberation name or an
     unknown one (kept for the content test), in order."""
-    if not any(ch in text for ch in _OPENERS):  # the hot path on long records
+    if not _TAG_START_RE.search(text):  # the hot path on long records
         return []
     code = None
     tags: list[Tag] = []
@@ -265,7 +267,11 @@ class _Scanner:
         stack: list[Tag] = []  # open blocks; stack[0] is the outermost
         start: tuple[int, int] = (0, 0)
         col = 0
+        fence_at = set(self.fence_lines)
         while i < len(self.lines):
+            if not stack and col == 0 and not self.tags[i] and i not in fence_at:
+                i += 1  # most lines: outside a block, no tag, no fence to skip
+                continue
             row = [t for t in self.tags[i] if t.start >= col]
             if len(self.tags[i]) > MAX_TAGS_PER_LINE:
                 if not stack:

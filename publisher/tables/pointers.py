@@ -109,12 +109,18 @@ def _target(
 Resolve = Callable[[str], Table | None]
 
 
+def _may_point(text: str) -> bool:
+    """Every pointer names its table (表, Table, TABLE, Tab.): a cheap test before the patterns,
+    which must try every position of the text."""
+    return "表" in text or "able" in text or "ABLE" in text or "ab." in text
+
+
 def _rewrite(p: Paragraph, inlines: list[Inline], resolve: Resolve, messages: list[Message]) -> None:
     """Each pointer in the text of these inlines gets its table's final number(s)."""
     for idx, item in enumerate(inlines):
         if isinstance(item, Strong | Emph):
             _rewrite(p, item.inlines, resolve, messages)
-        if not isinstance(item, Text) or not TABLE_REF_RE.search(item.text):
+        if not isinstance(item, Text) or not _may_point(item.text) or not TABLE_REF_RE.search(item.text):
             continue
 
         def renumber(m: re.Match[str]) -> str:
@@ -148,7 +154,7 @@ def _rewrite(p: Paragraph, inlines: list[Inline], resolve: Resolve, messages: li
 def _drop_dangling(p: Paragraph, messages: list[Message]) -> None:
     """In a chapter with no table left, a phrase pointing at a table goes."""
     for idx, item in enumerate(p.inlines):
-        if isinstance(item, Text) and _POINTER_RE.search(item.text):
+        if isinstance(item, Text) and _may_point(item.text) and _POINTER_RE.search(item.text):
             for m in _POINTER_RE.finditer(item.text):
                 messages.append(message_at("table-reference", "warning", p.line, p.line, m.group(0).strip(),
                                            said("“{text}” points at a table that is not published; removed",
