@@ -54,7 +54,7 @@ def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
     if options.toc:
         insert_toc(ast)
     source = doc.metadata.source
-    check_layout_size(ast, source)  # before a minute of pandoc and typst, not at the cap
+    check_layout_size(ast, source, notes)  # before a minute of pandoc and typst, not at the cap
     body = run_pandoc(ast, "typst", ["--wrap=none"], timeout=options.timeout, source=source).decode("utf-8")
     needs_cjk = doc.language == "zh" or bool(WIDE_RE.search(body + doc.title + "".join(doc.keywords)))
     if needs_cjk and not fonts.has_cjk:

@@ -11,7 +11,11 @@ the characters of text, ~120 MB at the start (fonts, template) and ~520 bytes pe
 of a paragraph without a link; a record of 2 MB (540 000 characters) peaks at 600 MB, one of
 10 MB (2.8 million) at 2.5 GB. A paragraph holding a citation link costs ~70% more per
 character (900 bytes): a link to a label is resolved only once a first layout has placed the label, so
-typst lays such a paragraph out twice and keeps both layouts memoised until the end.
+typst lays such a paragraph out twice and keeps both layouts memoised until the end. So a
+record over the cap with its citation links, but under it without them, gets a PDF whose
+citation numbers are coloured text instead of links: the same look (the template's link
+colour), no jump to the reference list, and a report line saying so (the 10 MB corpus record:
+2.5 GB with links, ~1.6 GB without).
 
 pandoc's typst writer takes time growing with the square of the length of one unbroken run of
 text (a Str, text without a space): 33 000 characters ~4 s of CPU, 100 000 ~35 s; a 10 MB
@@ -26,7 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from publisher.errors import RenderError
+from publisher.render.notes import Notes
 from publisher.render.typst_run import MEMORY_CAP
+from publisher.result import Message, message_at, said
 
 MB = 1024**2
 BASE_BYTES = 150 * MB  # the compiler with fonts and template, before any text
@@ -36,6 +42,11 @@ BUDGET = MEMORY_CAP  # the estimate may reach the cap: the estimate errs high (s
 MAX_RUN = 20_000  # characters of one unbroken run of text pandoc's typst writer is given
 
 _PARAGRAPHS = frozenset({"Para", "Plain", "Header"})
+CITATION_TARGET = "#ref-"  # where pandoc_ast points a citation's link
+# In place of a citation's link: its text in the colour article.typ gives links.
+_COLOUR_IMPORT = {"t": "RawBlock", "c": ["typst", '#import "article.typ": link-colour']}
+_COLOUR_OPEN = {"t": "RawInline", "c": ["typst", "#text(fill: link-colour)["]}
+_COLOUR_CLOSE = {"t": "RawInline", "c": ["typst", "]"]}
 
 
 @dataclass
@@ -51,6 +62,10 @@ class LayoutSize:
         plain = self.chars - self.linked_chars
         return BASE_BYTES + BYTES_PER_CHAR * plain + BYTES_PER_LINKED_CHAR * self.linked_chars
 
+    def estimate_unlinked(self) -> int:
+        """The same without links (upper bound: links other than citations stay)."""
+        return BASE_BYTES + BYTES_PER_CHAR * self.chars
+
 
 def measure(ast: dict[str, Any]) -> LayoutSize:
     size = LayoutSize()
@@ -58,9 +73,10 @@ def measure(ast: dict[str, Any]) -> LayoutSize:
     return size
 
 
-def check_layout_size(ast: dict[str, Any], source: str | None) -> LayoutSize:
+def check_layout_size(ast: dict[str, Any], source: str | None, notes: Notes | None = None) -> LayoutSize:
     """Raise RenderError ("record too large for PDF ...") when the PDF of `ast` cannot be made
-    under the compiler's cap or pandoc's time-out; return the size otherwise."""
+    under the compiler's cap or pandoc's time-out; unlink its citations (in place, with a line
+    in `notes`) when that brings it under; return the size."""
     size = measure(ast)
     if size.longest_run > MAX_RUN:
         raise RenderError(
@@ -68,13 +84,46 @@ def check_layout_size(ast: dict[str, Any], source: str | None) -> LayoutSize:
             f"or break; the PDF takes at most {MAX_RUN:,})",
             source,
         )
-    if size.estimate() > BUDGET:
+    if size.estimate() > BUDGET and size.estimate_unlinked() <= BUDGET and notes is not None:
+        unlink_citations(ast)
+        notes.add(unlinked_citations(notes.fmt))
+    elif size.estimate() > BUDGET:
         raise RenderError(
             f"record too large for PDF (typst would need about {size.estimate() / 1024**3:.1f} GB "
             f"for {size.chars:,} characters; its memory cap is {MEMORY_CAP / 1024**3:g} GB)",
             source,
         )
     return size
+
+
+def unlink_citations(ast: dict[str, Any]) -> None:
+    """Set every citation link of `ast` as its text in the link colour, in place."""
+    stack: list[Any] = [ast["blocks"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            if any(_is_citation_link(node) for node in item):
+                item[:] = [part for node in item for part in _unlinked(node)]
+            stack.extend(item)
+        elif isinstance(item, dict) and "c" in item:
+            stack.append(item["c"])
+    ast["blocks"].insert(0, _COLOUR_IMPORT)
+
+
+def _is_citation_link(node: Any) -> bool:
+    return isinstance(node, dict) and node.get("t") == "Link" and node["c"][2][0].startswith(CITATION_TARGET)
+
+
+def _unlinked(node: Any) -> list[Any]:
+    return [_COLOUR_OPEN, *node["c"][1], _COLOUR_CLOSE] if _is_citation_link(node) else [node]
+
+
+def unlinked_citations(fmt: str) -> Message:
+    return message_at(
+        "pdf-citations-unlinked", "warning", None, None, "",
+        said("{format}: the record is too large for typst to link each citation to its reference "
+             "within its memory cap; the citation numbers are coloured text, not links", format=fmt),
+    )
 
 
 def _count(value: Any, size: LayoutSize) -> None:
