@@ -1,4 +1,5 @@
-"""Refuse, before pandoc and typst run, a PDF that could not be laid out under the child's cap.
+"""Refuse, before pandoc and typst run, a PDF that could not be laid out under the child's cap
+(or unlink its citations when that is enough).
 
 Typst's memory grows with the text it lays out, and the compiler child is capped
 (`typst_run.MEMORY_CAP`): a record past what the cap holds used to run for a minute or more
@@ -7,11 +8,12 @@ pandoc AST instead, and a record over it fails at once with one line.
 
 Measured with typst 0.15.2 and pandoc 3.9 on the corpus records (bench.corpus, Chinese
 articles, the article template; `BENCHMARKS.md`, P4): the compiler's peak grows linearly with
-the characters of text, ~120 MB at the start (fonts, template) and ~520 bytes per character
-of a paragraph without a link; a record of 2 MB (540 000 characters) peaks at 600 MB, one of
+the characters of text: ~120 MB at the start (fonts, template), ~520 bytes per character of
+a paragraph without a link; a record of 2 MB (540 000 characters) peaks at 600 MB, one of
 10 MB (2.8 million) at 2.5 GB. A paragraph holding a citation link costs ~70% more per
-character (900 bytes): a link to a label is resolved only once a first layout has placed the label, so
-typst lays such a paragraph out twice and keeps both layouts memoised until the end. So a
+character (~900 bytes): a link to a label is resolved only once a first layout has placed
+the label, so typst lays such a paragraph out twice and keeps both layouts memoised until
+the end. The constants below err a few percent high of those peaks. So a
 record over the cap with its citation links, but under it without them, gets a PDF whose
 citation numbers are coloured text instead of links: the same look (the template's link
 colour), no jump to the reference list, and a report line saying so (the 10 MB corpus record:
@@ -54,7 +56,7 @@ class LayoutSize:
     """What drives typst's memory and pandoc's time, counted on the pandoc AST."""
 
     chars: int = 0  # characters of text (Str, Code, spaces), in all
-    linked_chars: int = 0  # of those, characters of paragraphs holding a link
+    linked_chars: int = 0  # of those, characters of paragraphs holding a link to a place in the document
     longest_run: int = 0  # characters of the longest Str
 
     def estimate(self) -> int:
@@ -63,7 +65,7 @@ class LayoutSize:
         return BASE_BYTES + BYTES_PER_CHAR * plain + BYTES_PER_LINKED_CHAR * self.linked_chars
 
     def estimate_unlinked(self) -> int:
-        """The same without links (upper bound: links other than citations stay)."""
+        """The same with the citations unlinked (the only links to a place in the document)."""
         return BASE_BYTES + BYTES_PER_CHAR * self.chars
 
 
@@ -164,7 +166,7 @@ def _paragraph(block: dict[str, Any]) -> tuple[int, bool, int]:
             elif kind == "Code":
                 chars += len(item["c"][1])
             else:
-                linked = linked or kind == "Link"
+                linked = linked or (kind == "Link" and item["c"][2][0].startswith("#"))
                 if "c" in item:
                     stack.append(item["c"])
     return chars, linked, longest

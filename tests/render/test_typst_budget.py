@@ -225,3 +225,12 @@ def test_a_corpus_record_past_the_cap_is_refused_with_the_estimate() -> None:
     doc = build_document(corpus.record_of_size(16 * MB, seed=1).encode("utf-8"), name="rec.txt")
     with pytest.raises(RenderError, match=r"^rec.txt: record too large for PDF \(typst would need about"):
         pdf.render(doc, RenderOptions())
+
+
+def test_only_links_to_a_place_in_the_document_count_as_linked() -> None:
+    # a link to a web page needs no first layout to be resolved: its paragraph is laid out once
+    web = {"t": "Link", "c": [["", [], []], [{"t": "Str", "c": "site"}], ["https://example.org", ""]]}
+    cite = {"t": "Link", "c": [["", ["cite"], []], [{"t": "Str", "c": "3"}], ["#ref-3", ""]]}
+    text = {"t": "Str", "c": "图像识别"}
+    assert measure({"blocks": [{"t": "Para", "c": [text, web]}]}).linked_chars == 0
+    assert measure({"blocks": [{"t": "Para", "c": [text, cite]}]}).linked_chars == 5
