@@ -50,6 +50,13 @@ def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append((f"P1 one record to DOCX, cold CLI / naive pandoc (wall), records up to {_size(P1_SMALL)}",
                      f"{min(cold):.2f}x .. {max(cold):.2f}x ({min(cold_cpu):.2f}x .. {max(cold_cpu):.2f}x by CPU)",
                      "<= 1.5x", verdict(max(cold) <= 1.5)))
+        resident = [r for r in small if "resident" in r]
+        if resident:
+            wall = [r["resident"].wall / r["naive"].wall for r in resident]
+            cpu = [r["resident"].cpu / r["naive"].cpu for r in resident]
+            rows.append((f"P1 cold CLI with `publish resident` running / naive pandoc (wall), up to {_size(P1_SMALL)}",
+                         f"{min(wall):.2f}x .. {max(wall):.2f}x ({min(cpu):.2f}x .. {max(cpu):.2f}x by CPU)",
+                         "<= 1.5x", verdict(max(wall) <= 1.5)))
         rows.append((f"P1 warm (`publisher.publish` in a running process) / naive pandoc, up to {_size(P1_SMALL)}",
                      f"{min(warm):.2f}x .. {max(warm):.2f}x ({min(warm_cpu):.2f}x .. {max(warm_cpu):.2f}x by CPU)",
                      "<= 1.0x", verdict(max(warm) <= 1.0)))
@@ -106,6 +113,19 @@ def detail_lines(results: dict[str, Any]) -> list[str]:
                 f"by self time, {sum(r[1] for r in rows):.0f} ms of self time in all:", "",
                 "| module | self | with imports |", "|---|---:|---:|"]
         out += [f"| `{name}` | {own:.1f} | {total:.1f} |" for name, own, total in rows[:S1_ROWS]]
+    if "p1" in results and any("resident" in r for r in results["p1"]):
+        out += ["", "**P1 with `publish resident` running** (the same command, handed to a warm server that "
+                "forks a fresh child for it; CPU = the command's + the server's and its child's; median of rounds, "
+                "run interleaved with the cold command and pandoc):", "",
+                "| record | size | cold wall | resident wall | naive pandoc wall | cold ratio | resident ratio | "
+                "cold CPU | resident CPU | naive CPU | resident CPU ratio |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in results["p1"]:
+            if "resident" in r:
+                o, s, n = r["ours"], r["resident"], r["naive"]
+                out.append(f"| {r['record']} | {_size(r['bytes'])} | {o.wall:.2f} s | {s.wall:.2f} s | {n.wall:.2f} s | "
+                           f"{o.wall / n.wall:.2f}x | {s.wall / n.wall:.2f}x | {o.cpu:.2f} s | {s.cpu:.2f} s | "
+                           f"{n.cpu:.2f} s | {s.cpu / n.cpu:.2f}x |")
     if "p1" in results:
         out += ["", "**P1 one record to DOCX** (median of rounds; `warm` = `publisher.publish(rec, 'docx')` "
                 "in an already started process):", "",

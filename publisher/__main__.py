@@ -1,5 +1,5 @@
 import sys
 
-from publisher.cli import main
+from publisher.command import main
 
 sys.exit(main())

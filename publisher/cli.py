@@ -38,6 +38,7 @@ EXAMPLES = """examples:
   publish record.txt --to docx --review
 
 the web service (upload page and CMS API): publish serve --help
+a warm server that makes each call start faster: publish resident --help
 
 exit status: 0 published, 1 a record or one of its formats could not be read or rendered
 (everything else is still published), 2 usage error, 3 published with warnings under --strict.
@@ -130,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         from publisher.service.cli import ENTRANCES
 
         return ENTRANCES[args_list[0]](args_list[1:])
+    if args_list[:1] == ["resident"]:
+        from publisher.resident.command import main as resident_main
+
+        return resident_main(args_list[1:])
     args = build_parser().parse_args(args_list)
     if args.lang is None:
         from publisher.i18n import from_environment

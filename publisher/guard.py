@@ -265,7 +265,7 @@ def _lost_chapters(lines: list[SourceLine], swallowed: set[int], owner: dict[int
     missing = [k for k, e in enumerate(outline.chapters) if normalise(e.title) not in published]
     if not missing:
         return []
-    article = _article_text(doc)
+    article: str | None = None  # the article's text folded: made when a chapter's text is first looked for
     by_no = {ln.no: ln.text for ln in lines}
     levels = [h[0] for s in doc.sections if s.line in by_no and (h := heading(by_no[s.line])) is not None]
     chapter_level = max(levels, default=6)  # deeper numbered headings are sub-sections, not chapters
@@ -280,7 +280,10 @@ def _lost_chapters(lines: list[SourceLine], swallowed: set[int], owner: dict[int
             continue
         end = ends[n]
         body = [ln for ln in lines[i + 1 : end] if not _is_debris_line(owner, ln.no)]
-        if not has_real_content(body) or _in_article(body, article):
+        if not has_real_content(body):
+            continue
+        article = _article_text(doc) if article is None else article
+        if _in_article(body, article):
             continue
         found[k] = (outline.chapters[k].title, lines[i].no, _cause(lines[i].no, body, swallowed, owner, later))
     return [found[k] for k in sorted(found)]

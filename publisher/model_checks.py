@@ -82,9 +82,20 @@ def _checker(hint: Any) -> Checker | None:
     if len(parts) == 1:
         checker = parts[0]
     elif parts:
-        checker = lambda v: next((f for part in parts if (f := part(v)) is not None), None)  # noqa: E731
+        checker = _first_fault(parts)
     _COMPILED[hint] = checker
     return checker
+
+
+def _first_fault(parts: list[Checker]) -> Checker:
+    """The checks of one value in order: the first fault (a loop: constructing a node runs it)."""
+    def check(value: Any) -> str | None:
+        for part in parts:
+            fault = part(value)
+            if fault is not None:
+                return fault
+        return None
+    return check
 
 
 def _first_item_fault(values: Any, item: Checker) -> str | None:

@@ -6,7 +6,6 @@ Below every stage: imports only the model.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from publisher.model import (
@@ -33,8 +32,8 @@ def copy_tree(doc: Document) -> Document:
     sixth of the whole pipeline."""
 
     def node(x: Any, **changes: Any) -> Any:
-        out = copy.copy(x)
-        out.__dict__.update(changes)
+        out = object.__new__(type(x))  # what copy.copy does for these plain classes, without its protocol lookups
+        out.__dict__.update(x.__dict__, **changes)
         return out
 
     def inlines(items: list[Inline]) -> list[Inline]:

@@ -6,7 +6,8 @@ The ids are the calls `publisher.i18n.KEYWORDS` names (`said(...)`, `said_n(...)
 the CLI's `_say(...)`), in `publisher/**.py`. Each `publisher/locale/<locale>/LC_MESSAGES/
 messages.po` keeps its translations, gains the new ids untranslated and loses the ids no
 longer in the code; then translate the new ones (tests/core/test_catalogue.py fails until
-every id has its Chinese). The service's templates are the `web` domain, extracted apart
+every id has its Chinese); last, every `.po` is compiled to the `.mo` beside it, which is what
+the program reads. The service's templates are the `web` domain, extracted apart
 (`pybabel extract -F babel.cfg`).
 """
 
@@ -22,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from publisher.i18n import BABEL_LOCALE, CATALOGUES, KEYWORDS, LANGS, LOCALE_DIR  # noqa: E402
+from publisher.i18n import BABEL_LOCALE, CATALOGUES, KEYWORDS, LANGS, LOCALE_DIR, compile_catalogues  # noqa: E402
 
 METHODS = [("publisher/**.py", "python")]
 
@@ -61,3 +62,5 @@ def update(template: Catalog) -> None:
 
 if __name__ == "__main__":
     update(extracted())
+    for mo in compile_catalogues():  # what the program reads: tests/core/test_catalogue.py checks they match
+        print(f"{mo.relative_to(ROOT)}: compiled", file=sys.stderr)

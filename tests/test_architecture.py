@@ -12,14 +12,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "publisher"
 # Lower rank runs earlier; a module may import only its own rank or lower ones.
 RANKS: dict[str, int] = {
     # the ground, below every stage
-    "errors": 0, "text": 0, "i18n": 0, "formats": 0, "urls": 0, "source": 1, "model": 1, "model_checks": 1, "model_copy": 1, "result": 2, "schema": 2,
+    "errors": 0, "text": 0, "i18n": 0, "formats": 0, "urls": 0, "regex_cache": 0, "source": 1, "model": 1, "model_checks": 1, "model_copy": 1, "result": 2, "schema": 2,
     "markdown": 3,
     # the stages, in pipeline order
     "read": 10, "clean": 11, "assemble": 12, "tables": 13, "cite": 14, "render": 15,
     "guard": 14,  # the silent-loss guard reads every stage's result before render
     "places": 14,  # where each report line is in the published article
     # the entrances
-    "pipeline": 20, "api": 21, "batch": 22, "service": 23, "cli": 24, "__main__": 25, "__init__": 25,
+    "pipeline": 20, "api": 21, "batch": 22, "service": 23, "cli": 24, "resident": 24, "command": 25, "__main__": 25, "__init__": 25,
 }
 HEAVY = {"pypandoc", "docx", "lxml", "typst", "jinja2"}
 ALLOWED_HEAVY = {"render": HEAVY, "service": {"jinja2"}}

@@ -151,7 +151,7 @@ def _language(record: Record, generations: list[list[SourceLine]]) -> Literal["z
     sample = "".join(ln.text for g in generations for ln in g[:200])[:20000] or "".join(
         ln.text for ln in record.outline
     )
-    letters = sum(c.isalpha() for c in sample) or 1
+    letters = sum(map(str.isalpha, sample)) or 1
     return "zh" if len(IDEOGRAPH_RE.findall(sample)) / letters > 0.15 else "en"
 
 

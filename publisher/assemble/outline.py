@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from publisher.markdown.lexer import heading
 from publisher.markdown.numbering import numbering_label, strip_numbering
@@ -34,6 +35,7 @@ def number_label(title: str) -> str:
     return numbering_label(title)
 
 
+@lru_cache(maxsize=4096)  # the outline's titles are compared with every heading of the content
 def normalise(title: str) -> str:
     """A title as compared: no numbering prefix, the same text folded (NFKC, case, space, punctuation)."""
     return fold(strip_number(title), punctuation=True)

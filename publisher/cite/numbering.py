@@ -41,18 +41,19 @@ def number_citations(
     doc = copy_tree(document)
     messages: list[Message] = []
     order: dict[str, int] = {}  # source key -> final number
+    keys = {n: entry.key for n, entry in supplied.items()}  # supplied number -> source key, folded once
     for blocks in doc.block_lists():
         for block in iter_blocks(blocks):
             for top in _inline_lists(block):
                 for inlines in _nested(top):
-                    _renumber_list(inlines, supplied, order, messages, getattr(block, "line", None))
+                    _renumber_list(inlines, keys, order, messages, getattr(block, "line", None))
     doc.references = _reference_list(supplied, order, messages, include_uncited)
     return Result(doc, messages)
 
 
 def _renumber_list(
     inlines: list[Inline],
-    supplied: dict[int, SuppliedEntry],
+    keys: dict[int, str],
     order: dict[str, int],
     messages: list[Message],
     line: int | None,
@@ -63,14 +64,14 @@ def _renumber_list(
             continue
         finals: list[int] = []
         for n in item.numbers:
-            entry = supplied.get(n)
-            if entry is None:
+            key = keys.get(n)
+            if key is None:
                 messages.append(message_at("dropped-citation", "warning", line, line, f"[{n}]",
                                            said("citation [{number}] has no entry in the supplied reference list; "
                                                 "removed", number=str(n)),
                                         kept_before=inline_text(inlines[:idx])[-EXCERPT_CHARS:]))
                 continue
-            finals.append(order.setdefault(entry.key, len(order) + 1))
+            finals.append(order.setdefault(key, len(order) + 1))
         item.numbers = sorted(set(finals))
         changed = changed or not finals
         inlines[idx] = item

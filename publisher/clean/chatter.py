@@ -85,7 +85,7 @@ _INTERJECTION_PREFIX_RE = re.compile(
 class _Unit:
     """A sentence of a line (or an aside inside one), where it is, and its score."""
 
-    row: int  # index of its line
+    row: int  # index of its line in its paragraph
     start: int  # where it starts on its line
     piece: str  # the sentence as written, with the spaces after it (an aside: its cut span)
     sentence: Sentence
@@ -112,10 +112,10 @@ def strip_chatter(lines: Lines) -> tuple[Lines, list[Message]]:
 def unsure_chatter(lines: Lines) -> list[Message]:
     """Warnings for the kept sentences that look like chatter but not surely (the middle band)."""
     out: list[Message] = []
-    for para in _judge(lines):
+    for base, para in _judge(lines):
         for u in para:
             if u.score.unsure:
-                out.append(message(RULE, "warning", [SourceLine(lines[u.row].no, u.piece.strip())],
+                out.append(message(RULE, "warning", [SourceLine(lines[base + u.row].no, u.piece.strip())],
                                    said("possibly a remark from the assistant, kept ({why}); check it", why=feature_terms(u.score.features))))
     return out
 
@@ -130,7 +130,7 @@ def is_chatter(text: str) -> bool:
 def _one_round(lines: Lines) -> tuple[Lines, list[Message]]:
     messages: list[Message] = []
     cut: dict[int, list[tuple[int, int]]] = {}  # row -> spans removed from it
-    for para in _judge(lines):
+    for base, para in _judge(lines):
         # a placeholder aside stands in for a missing value ("降水量为（待补充）mm"): cutting it
         # would leave a hole in the author's sentence, so it stays for the placeholder rules
         gone = [u for u in para if u.score.remove and not (u.aside and "placeholder" in u.score.features)]
@@ -140,11 +140,11 @@ def _one_round(lines: Lines) -> tuple[Lines, list[Message]]:
             continue
         spans: list[tuple[int, int, int]] = []  # (row, start, end)
         for u in gone:
-            spans.append((u.row, *u.span))
+            spans.append((base + u.row, *u.span))
         for u in prefixes:
             m = _INTERJECTION_PREFIX_RE.match(u.piece)
             assert m is not None
-            spans.append((u.row, u.start + m.start("word"), u.start + m.end()))
+            spans.append((base + u.row, u.start + m.start("word"), u.start + m.end()))
         outer: list[tuple[int, int, int]] = []  # spans are nested or apart: keep the outermost
         for row, a, b in sorted(spans, key=lambda s: (s[0], s[1], -s[2])):
             if not (outer and outer[-1][0] == row and b <= outer[-1][2]):  # not an aside of a removed sentence
@@ -180,58 +180,67 @@ def _only_marks(text: str) -> bool:
     return not re.sub(r"[\s>*+|:-]|^\d+[.)]", "", text)
 
 
-def _judge(lines: Lines) -> list[list[_Unit]]:
-    """The sentences of every prose paragraph and the asides in them and in table cells,
-    scored in their place; a sentence next to a removed one is judged again with that
-    neighbour known (chatter comes in runs)."""
+def _judge(lines: Lines) -> list[tuple[int, tuple[_Unit, ...]]]:
+    """(first row, flagged units) of every paragraph with units (its sentences and the
+    asides in them and in table cells), scored in their place; rows are counted from the
+    paragraph's first. Only the units the rule and its warnings act on are returned."""
     in_fence = fenced(lines)
-    paras: list[list[_Unit]] = []
+    paras: list[tuple[int, tuple[str, ...], tuple[bool, ...]]] = []
     prose: list[int] = []  # indices in `paras` of the paragraphs with sentences (not only asides)
     for start, end in paragraphs(lines):
-        para: list[_Unit] = []
-        for row in range(start, end):
-            para.extend(_units(row, lines[row].text, in_fence[row]))
-        if para:
-            if any(not u.aside for u in para):
+        texts = tuple(ln.text for ln in lines[start:end])
+        fences = tuple(in_fence[start:end])
+        units = [_pieces(text, f) for text, f in zip(texts, fences, strict=True)]
+        if any(units):
+            if any(not aside for row in units for _, _, aside, *_ in row):
                 prose.append(len(paras))
-            paras.append(para)
-    for k, para in enumerate(paras):
-        edge = bool(prose) and k in (prose[0], prose[-1])
-        for u in para:
-            u.sentence = Sentence(u.sentence.text, u.sentence.alone, edge, quoted=u.sentence.quoted)
-            u.score = score(u.sentence)
-        # a run of chatter spreads from each removed sentence to its neighbours; each
-        # sentence is judged again at most once (linear however long the run); an aside
-        # is judged on its own and spreads nothing
-        todo = [i for i, u in enumerate(para) if u.score.remove and not u.aside]
-        while todo:
-            i = todo.pop()
-            for j in (i - 1, i + 1):
-                if 0 <= j < len(para) and not para[j].aside and not para[j].sentence.after_chatter \
-                        and not para[j].score.remove:
-                    n = para[j]
-                    n.sentence = Sentence(n.sentence.text, n.sentence.alone, edge, True, n.sentence.quoted)
-                    n.score = score(n.sentence)
-                    if n.score.remove:
-                        todo.append(j)
-    return paras
+            paras.append((start, texts, fences))
+    edges = {prose[0], prose[-1]} if prose else set()
+    return [(start, _judge_paragraph(texts, fences, k in edges)) for k, (start, texts, fences) in enumerate(paras)]
 
 
-def _units(row: int, text: str, fenced_line: bool) -> list[_Unit]:
-    """The units of one line: each sentence, and each aside in a sentence that holds more than
-    the aside; a table row gives its asides only (a cell is data, not a sentence)."""
-    return [_Unit(row, start, piece, sentence, Score(), aside) for start, piece, sentence, aside in _pieces(text, fenced_line)]
+@lru_cache(maxsize=4096)
+def _judge_paragraph(texts: tuple[str, ...], fences: tuple[bool, ...], edge: bool) -> tuple[_Unit, ...]:
+    """The flagged units of one paragraph: removed, unsure, or opening with an interjection.
+    A sentence next to a removed one is judged again with that neighbour known (chatter comes
+    in runs). The judgement depends on nothing but the paragraph's lines and whether it is at
+    an edge, so it is cached: every round of the rule, its second look and the warnings after
+    it meet the same paragraphs again (most paragraphs flag nothing: an empty tuple each)."""
+    para = [_Unit(row, start, piece, Sentence(words, alone, edge, quoted=quoted), Score(), aside)
+            for row, (text, f) in enumerate(zip(texts, fences, strict=True))
+            for start, piece, aside, words, alone, quoted in _pieces(text, f)]
+    for u in para:
+        u.score = score(u.sentence)
+    # a run of chatter spreads from each removed sentence to its neighbours; each
+    # sentence is judged again at most once (linear however long the run); an aside
+    # is judged on its own and spreads nothing
+    todo = [i for i, u in enumerate(para) if u.score.remove and not u.aside]
+    while todo:
+        i = todo.pop()
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(para) and not para[j].aside and not para[j].sentence.after_chatter \
+                    and not para[j].score.remove:
+                n = para[j]
+                n.sentence = Sentence(n.sentence.text, n.sentence.alone, edge, True, n.sentence.quoted)
+                n.score = score(n.sentence)
+                if n.score.remove:
+                    todo.append(j)
+    return tuple(u for u in para if u.score.remove or u.score.unsure or "interjection" in u.score.features)
+
+
+_Piece = tuple[int, str, bool, str, bool, bool]  # start, piece, aside; the sentence judged: text, alone, quoted
 
 
 @lru_cache(maxsize=16384)
-def _pieces(text: str, fenced_line: bool) -> tuple[tuple[int, str, Sentence, bool], ...]:
-    """(start, piece, sentence, aside) of each unit of a line: they depend on its text alone,
-    so they are cached (every round of the rule and the warnings after it judge the same lines)."""
+def _pieces(text: str, fenced_line: bool) -> tuple[_Piece, ...]:
+    """(start, piece, aside, and the text, alone and quoted of the sentence judged) of each unit
+    of a line: they depend on its text alone, so they are cached (every paragraph a rule's
+    removal changes is judged again). Plain tuples: the collector need not walk them."""
     if is_table_row(text) and not fenced_line:
-        return tuple((a, text[a:b], Sentence(aside.strip()), True) for a, b, aside in asides(text))
+        return tuple((a, text[a:b], True, aside.strip(), False, False) for a, b, aside in asides(text))
     if not _is_prose(text, fenced_line):
         return ()
-    units: list[tuple[int, str, Sentence, bool]] = []
+    units: list[_Piece] = []
     pieces = [p for p in split_sentences(text) if p.strip()]
     quoted, at = False, 0
     for piece in pieces:
@@ -239,10 +248,10 @@ def _pieces(text: str, fenced_line: bool) -> tuple[tuple[int, str, Sentence, boo
         inner = [] if quoted else asides(piece)
         host = _without(piece, inner)
         if inner and _HAS_WORDS_RE.search(CITE_RE.sub("", host)):
-            units.append((at, piece, Sentence(host.strip(), alone=len(pieces) == 1), False))
-            units.extend((at + a, piece[a:b], Sentence(aside.strip()), True) for a, b, aside in inner)
+            units.append((at, piece, False, host.strip(), len(pieces) == 1, False))
+            units.extend((at + a, piece[a:b], True, aside.strip(), False, False) for a, b, aside in inner)
         else:
-            units.append((at, piece, Sentence(piece.strip(), alone=len(pieces) == 1, quoted=quoted), False))
+            units.append((at, piece, False, piece.strip(), len(pieces) == 1, quoted))
         quoted = quoted or opens_reported_speech(piece)
         at += len(piece)
     return tuple(units)

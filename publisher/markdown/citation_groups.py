@@ -22,6 +22,8 @@ def normalise_cites(inlines: list[Inline]) -> list[Inline]:
     before the clause's punctuation."""
     if not any(isinstance(item, Cite) for item in inlines):
         return _joined(inlines)
+    # the items given are never changed: a merged group is a new Cite (of numbers that were
+    # valid in their own groups), an unmerged one is passed on as it is
     merged: list[Inline] = []
     for item in inlines:
         if isinstance(item, Text) and not item.text:
@@ -29,7 +31,7 @@ def normalise_cites(inlines: list[Inline]) -> list[Inline]:
         if isinstance(item, Cite) and merged:
             prev = merged[-1]
             if isinstance(prev, Cite):
-                prev.numbers = _union(prev.numbers, item.numbers)
+                merged[-1] = _merged(prev, item)
                 continue
             if (
                 isinstance(prev, Text)
@@ -40,15 +42,19 @@ def normalise_cites(inlines: list[Inline]) -> list[Inline]:
                 merged.pop()
                 cite = merged[-1]
                 assert isinstance(cite, Cite)
-                cite.numbers = _union(cite.numbers, item.numbers)
+                merged[-1] = _merged(cite, item)
                 continue
         if isinstance(item, Text) and merged and isinstance(merged[-1], Text):
             merged[-1] = Text(merged[-1].text + item.text)
             continue
         if isinstance(item, Cite) and merged and isinstance(merged[-1], Text):
             merged[-1] = Text(merged[-1].text.rstrip(" \t\u00a0"))
-        merged.append(Cite(list(item.numbers)) if isinstance(item, Cite) else item)
+        merged.append(item)
     return _move_before_punctuation(merged)
+
+
+def _merged(a: Cite, b: Cite) -> Cite:
+    return Cite(_union(a.numbers, b.numbers))
 
 
 def _joined(inlines: list[Inline]) -> list[Inline]:

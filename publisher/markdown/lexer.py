@@ -61,7 +61,9 @@ def is_table_row(text: str) -> bool:
 
 
 def is_fence_line(line: SourceLine) -> bool:
-    return line.text.strip()[:3] in ("```", "~~~")
+    text = line.text
+    # most lines hold no fence marker at all: `in` looks without copying the line
+    return ("```" in text or "~~~" in text) and text.strip()[:3] in ("```", "~~~")
 
 
 def scan_fence(
@@ -93,18 +95,16 @@ def scan_fence(
 def fenced(lines: Lines) -> list[bool]:
     """For each line, whether it is inside (or is a delimiter of) a closed code fence."""
     mask = [False] * len(lines)
-    fence_lines = [k for k, ln in enumerate(lines) if is_fence_line(ln)]
+    fence_lines = [k for k, ln in enumerate(lines) if ("```" in ln.text or "~~~" in ln.text) and is_fence_line(ln)]
     never_closed: dict[str, tuple[int, int]] = {}
-    i = 0
-    while i < len(lines):
-        m = FENCE_RE.match(lines[i].text)
+    done = -1  # the last line of the last closed fence: openers before it are inside it
+    for i in fence_lines:  # a line FENCE_RE matches is a fence line: only those can open one
+        m = FENCE_RE.match(lines[i].text) if i > done else None
         if m:
             j, _ = scan_fence(lines, i, m.group(1), fence_lines, never_closed)
             if j is not None:
-                for k in range(i, j + 1):
-                    mask[k] = True
-                i = j
-        i += 1
+                mask[i : j + 1] = [True] * (j + 1 - i)
+                done = j
     return mask
 
 
@@ -132,7 +132,8 @@ def plain(text: str) -> str:
 
 # ------------------------------------------------------------------------ sentences
 _MARKS = {**PAIRED_MARKS, **QUOTE_MARKS}
-_EVENT_RE = re.compile("[" + re.escape("".join(set(_MARKS) | set(_MARKS.values())) + FULL_STOPS) + "]")
+_CLOSING = frozenset(_MARKS.values())
+_EVENT_RE = re.compile("[" + re.escape("".join(sorted(set(_MARKS) | _CLOSING)) + FULL_STOPS) + "]")
 # a '.' right after one of these is no sentence end (the 8 characters before it are searched)
 _ABBREVIATION_RE = re.compile(
     r"(?:\bal|\be\.g|\bi\.e|\betc|\bvs|\bfigs?|\brefs?|\bno|\beqs?|\bdr|\bmr|\bms|\bprof|\bca|\bcf|\bpp?"
@@ -160,17 +161,16 @@ def _split_sentences(text: str) -> tuple[str, ...]:
     mark is looked at once, and whether it closes later is a bisection.
     """
     closers: dict[str, list[int]] = {}
-    events = list(_EVENT_RE.finditer(text))
-    for m in events:
-        if m.group() in _MARKS.values():
-            closers.setdefault(m.group(), []).append(m.start())
+    events = [(m.start(), m.group()) for m in _EVENT_RE.finditer(text)]
+    for i, c in events:
+        if c in _CLOSING:
+            closers.setdefault(c, []).append(i)
     waiting: list[str] = []  # closers expected, innermost last
     expected: dict[str, int] = {}
     out: list[str] = []
     start = 0
     skip_to = 0
-    for m in events:
-        i, c = m.start(), m.group()
+    for i, c in events:
         if i < skip_to:
             continue
         if waiting and c == waiting[-1]:

@@ -27,8 +27,7 @@ from publisher.model import Document
 from publisher.render import RenderOptions
 from publisher.render.docx_review import review_marks
 from publisher.render.docx_xml import deterministic_zip, el, field_runs, put, read_zip
-from publisher.render.notes import clean_text
-from publisher.render.pdf import running_title
+from publisher.render.notes import clean_text, running_title
 from publisher.text import LANG_TAGS
 
 TEXT_WIDTH = 11906 - 2 * 1800  # A4 minus the reference.docx margins, twentieths of a point

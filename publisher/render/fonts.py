@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import typst
-
 from publisher.errors import RenderError
 
 # Preferred faces, best first. Noto CJK (Debian fonts-noto-cjk) and Source Han are the same
@@ -107,6 +105,8 @@ def system_font_dirs() -> tuple[Path, ...]:
 
 @functools.lru_cache(maxsize=8)
 def _families(dirs: tuple[Path, ...]) -> frozenset[str]:
+    import typst  # here, not at the top: only the PDF needs it, and it costs a DOCX start-up ~20 ms
+
     fonts = typst.Fonts(
         include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(d) for d in dirs]
     )

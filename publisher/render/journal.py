@@ -13,7 +13,6 @@ least a journal id and an ISSN; the title and the publisher's name are optional:
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +33,8 @@ class Journal:
 
 def load_journal(path: Path) -> Journal:
     """The journal described by the TOML file `path`; UsageError naming the file if it is not one."""
+    import tomllib  # here: the writers import this module for `Journal`, and few runs name a journal
+
     source = str(path)
     try:
         table = tomllib.loads(Path(path).read_text(encoding="utf-8"))

@@ -25,6 +25,15 @@ def clean_text(text: str) -> str:
     return NOT_XML.sub("", text)
 
 
+RUNNING_TITLE_MAX = {"zh": 40, "en": 80}  # characters in the page header of the PDF and DOCX
+
+
+def running_title(doc: Document) -> str:
+    limit = RUNNING_TITLE_MAX[doc.language]
+    title = " ".join(clean_text(doc.title).split())
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
 def _strings(doc: Document) -> Iterator[tuple[str, str, int | None]]:
     """(place, text, line) for every string of the document a writer prints."""
     yield "title", doc.title, None

@@ -20,7 +20,7 @@ from publisher.errors import RenderError
 from publisher.model import Document
 from publisher.render import Output, RenderOptions
 from publisher.render.fonts import CJK_SANS, CJK_SERIF, FontSet, find_fonts
-from publisher.render.notes import Notes, clean_text, illegal_characters
+from publisher.render.notes import Notes, clean_text, illegal_characters, running_title
 from publisher.render.pandoc_ast import to_pandoc
 from publisher.render.pandoc_run import run_pandoc
 from publisher.render.template_dir import template_path
@@ -39,7 +39,6 @@ LATIN_SERIF = "Libertinus Serif"
 MONO = "DejaVu Sans Mono"
 
 FRONT_IDS = ("abstract", "keywords")  # the divs pandoc_ast puts before the first chapter
-RUNNING_TITLE_MAX = {"zh": 40, "en": 80}  # characters in the page header
 
 
 def render(doc: Document, options: RenderOptions) -> Result[Output]:
@@ -93,12 +92,6 @@ def typst_config(doc: Document, fonts: FontSet) -> dict[str, Any]:
         "contents": doc.labels()["contents"],
         "fonts": {"body": body, "heading": heading, "mono": [MONO, *cjk_sans]},
     }
-
-
-def running_title(doc: Document) -> str:
-    limit = RUNNING_TITLE_MAX[doc.language]
-    title = " ".join(clean_text(doc.title).split())
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def pdf_date(received: str | None) -> dict[str, int] | None:

@@ -88,3 +88,14 @@ def test_plural_forms_compile() -> None:
 class _Blank(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def test_every_compiled_catalogue_is_its_po_compiled() -> None:
+    """The program reads the `.mo` files; an edited `.po` without `scripts/update_catalogues.py`
+    (or `scripts/web_catalogue`) after it fails here, not in front of a Chinese reader."""
+    from publisher.i18n import CATALOGUES, DOMAINS, LOCALE_DIR, compiled
+
+    for domain in DOMAINS:
+        po = CATALOGUES / LOCALE_DIR["zh"] / "LC_MESSAGES" / f"{domain}.po"
+        mo = po.with_suffix(".mo")
+        assert mo.is_file() and mo.read_bytes() == compiled(po, "zh", domain), f"run scripts/update_catalogues.py: {mo}"

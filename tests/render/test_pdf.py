@@ -15,7 +15,7 @@ import pytest
 
 from publisher.errors import RenderError
 from publisher.model import Cite, Document, Inline, Link, Paragraph, Section, Strong, Text
-from publisher.render import RenderOptions, fonts, pdf
+from publisher.render import RenderOptions, fonts, notes, pdf
 from publisher.render.pandoc_ast import to_pandoc
 from publisher.render.pandoc_run import run_pandoc
 from publisher.render.template_dir import installed_templates
@@ -303,8 +303,8 @@ def test_pdf_date(received: str | None, expected: dict[str, int] | None) -> None
 
 def test_running_title_is_shortened(rich_doc_zh: Document) -> None:
     rich_doc_zh.title = "长" * 100
-    running = pdf.running_title(rich_doc_zh)
-    assert len(running) == pdf.RUNNING_TITLE_MAX["zh"] and running.endswith("…")
+    running = notes.running_title(rich_doc_zh)
+    assert len(running) == notes.RUNNING_TITLE_MAX["zh"] and running.endswith("…")
 
 
 # --------------------------------------------------------------------------- samples
