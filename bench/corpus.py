@@ -252,6 +252,24 @@ def record_of_size(size: int, seed: int = 0, samples: list[Sample] | None = None
     return make_record(pool[0], size, rng, uniform=True)
 
 
+def one_paragraph_record(size: int, seed: int = 0, samples: list[Sample] | None = None) -> str:
+    """A record of about `size` bytes whose content is one paragraph without a space, a line
+    break or a citation: the sample's sentences, shuffled and run together with their ASCII
+    (spaces, Latin words, digits, citation marks) taken out: the longest run of text a record
+    can bring, for the P4 run and the PDF writer's limits."""
+    sample = (samples or load_samples())[0]
+    rng = record_rng(seed, size)
+    heading = sample.chapters[0].split("\n\n")[0]
+    fixed = len((sample.header + sample.title_generation + heading + sample.references).encode("utf-8"))
+    pieces, have = [], fixed
+    while have < size:
+        sentence = "".join(char for char in rng.choice(sample.sentences) if not char.isascii())
+        pieces.append(sentence)
+        have += len(sentence.encode("utf-8"))
+    body = f"{sample.title_generation}\n\n{heading}\n\n{''.join(pieces)}"
+    return f"{sample.header}<think>\n\n</think>\n\n{body}\n\n{sample.references}\n"
+
+
 def write_corpus(folder: Path, n: int, seed: int, min_bytes: int = 10 * KB,
                  max_bytes: int = 5 * KB * KB) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,8 @@ from bench.measure import S1_CODE
 BEGIN, END = "<!-- bench:begin (written by python -m bench.run) -->", "<!-- bench:end -->"
 KB, MB = 1024, 1024 * 1024
 P1_SMALL = 50 * KB  # the P1 targets are for records up to this size
-CAPPED = "too large for"  # how a writer says its child ran into the memory cap
+CAPPED = "needed more than its"  # how the PDF writer says its child ran into the memory cap
+REFUSED = "too large for"  # a writer that refused the record before its child could reach the cap
 S1_ROWS = 12
 
 
@@ -76,11 +77,14 @@ def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append((f"P4 peak RSS, {_size(worst['bytes'])} record, publisher process",
                      f"{worst.get('self_mb', 0):.0f} MB", "<= 300 MB", verdict(worst.get("self_mb", 1e9) <= 300)))
         capped = [r for r in results["p4"] if any(CAPPED in e for e in r.get("errors", []))]
+        refused = [f"{_size(r['bytes'])} {e.split(': ')[1]}" for r in results["p4"] for e in r.get("errors", [])
+                   if REFUSED in e and CAPPED not in e]
         kids = max(r.get("children_mb", 0) for r in results["p4"])
         largest = max(r["bytes"] for r in results["p4"])
         rows.append((f"P4 pandoc/typst child under its cap on every accepted record (up to {_size(largest)})",
                      f"largest child {kids:.0f} MB; " + (", ".join(f"{_size(r['bytes'])} {r['formats']}: over the cap"
-                                                            for r in capped) or "no format over its cap"),
+                                                            for r in capped) or "no format over its cap")
+                     + (f"; refused before compiling: {', '.join(refused)}" if refused else ""),
                      "no format over its cap", verdict(not capped)))
     if "p5" in results:
         pairs = _ratio_pairs(results["p5"], "build")
@@ -155,7 +159,8 @@ def detail_lines(results: dict[str, Any]) -> list[str]:
                 "|---|---:|---:|---:|---:|---|"]
         for r in results["p4"]:
             failed = "; ".join(e.split(": ", 1)[-1] for e in r.get("errors", [])) or "-"
-            out.append(f"| {r['formats']} | {_size(r['bytes'])} | {r.get('self_mb', 0):.0f} MB | "
+            record = _size(r["bytes"]) + (f", {r['kind']}" if r.get("kind") else "")
+            out.append(f"| {r['formats']} | {record} | {r.get('self_mb', 0):.0f} MB | "
                        f"{r.get('children_mb', 0):.0f} MB | {r['wall']:.1f} s | {failed} |")
     if "p5" in results:
         out += ["", "**P5 time against size** (pipeline = `build_document` in process; docx = the whole "

@@ -65,6 +65,7 @@ class Plan:
     p3_records: int
     p3_sizes: tuple[int, int]
     p4_runs: list[tuple[int, str]]  # (record size, formats)
+    p4_paragraph: tuple[int, str] | None  # (size, formats) of a record that is one paragraph without a break
     p5_sizes: list[int]
     p5_rounds: int
     seed: int = 1
@@ -77,11 +78,12 @@ FULL = Plan(p1_sizes=[10 * KB, 50 * KB, 200 * KB, 1 * MB], p1_rounds=5,
             p2_records=200, p2_sizes=(10 * KB, 160 * KB), p2_rounds=2,
             p3_records=30, p3_sizes=(10 * KB, 1 * MB),
             p4_runs=[(5 * MB, "json"), (5 * MB, "docx,html,pdf"), (NEAR_LIMIT, "docx,html,pdf")],
+            p4_paragraph=(10 * MB, "docx,html,jats,pdf"),
             p5_sizes=[10 * KB, 50 * KB, 100 * KB, 500 * KB, 1 * MB, 5 * MB], p5_rounds=5)
 QUICK = Plan(p1_sizes=[10 * KB], p1_rounds=2,
              p2_records=4, p2_sizes=(10 * KB, 30 * KB), p2_rounds=1,
              p3_records=4, p3_sizes=(10 * KB, 200 * KB),
-             p4_runs=[(300 * KB, "json"), (300 * KB, "docx")],
+             p4_runs=[(300 * KB, "json"), (300 * KB, "docx")], p4_paragraph=(100 * KB, "docx,pdf"),
              p5_sizes=[10 * KB, 100 * KB], p5_rounds=1, quick=True)
 
 
@@ -218,8 +220,17 @@ def p4_memory(runs: list[tuple[Path, str]], work: Path) -> list[dict[str, Any]]:
     rows = []
     for record, fmt in runs:
         result = peak_rss([str(record), "--to", fmt, "-o", str(work / "p4"), "-q"])
-        rows.append({"formats": fmt, "bytes": record.stat().st_size, **result})
+        kind = "one paragraph" if record.name.startswith("paragraph") else ""
+        rows.append({"formats": fmt, "bytes": record.stat().st_size, "kind": kind, **result})
     return rows
+
+
+def paragraph_record(folder: Path, size: int, seed: int) -> Path:
+    """A record that is one paragraph without a space or break (bench.corpus.one_paragraph_record)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"paragraph{size // KB}k.txt"
+    path.write_text(corpus.one_paragraph_record(size, seed), encoding="utf-8", newline="")
+    return path
 
 
 def p5_scaling(records: list[Path], work: Path, rounds: int) -> list[dict[str, Any]]:
@@ -294,7 +305,11 @@ def benchmark(plan: Plan, work: Path, parts: set[str]) -> dict[str, Any]:
         log("P4 peak memory ...", flush=True)
         sizes = sorted({size for size, _ in plan.p4_runs})
         by_size = dict(zip(sizes, sized_records(work / "p4-in", sizes, plan.seed), strict=True))
-        results["p4"] = p4_memory([(by_size[size], fmt) for size, fmt in plan.p4_runs], work)
+        runs = [(by_size[size], fmt) for size, fmt in plan.p4_runs]
+        if plan.p4_paragraph:
+            size, fmt = plan.p4_paragraph
+            runs.append((paragraph_record(work / "p4-in", size, plan.seed), fmt))
+        results["p4"] = p4_memory(runs, work)
     if "p5" in parts:
         log("P5 time against size ...", flush=True)
         results["p5"] = p5_scaling(sized_records(work / "p5-in", plan.p5_sizes, plan.seed), work, plan.p5_rounds)

@@ -57,8 +57,10 @@ def _jats_meta(ast: dict[str, Any], doc: Document) -> dict[str, Any]:
 
 
 def _parse(xml: bytes) -> etree._ElementTree:
-    # The DOCTYPE names the JATS DTD; it is never fetched or expanded.
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    # The DOCTYPE names the JATS DTD; it is never fetched or expanded. huge_tree: a record may
+    # hold a paragraph of more than 10 MB without a break, past libxml2's default limit for one
+    # text node ("text node too long"); with no entities resolved it lifts only the size limits.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
     try:
         return etree.fromstring(xml, parser).getroottree()
     except etree.XMLSyntaxError as exc:

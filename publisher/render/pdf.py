@@ -6,7 +6,8 @@ text; the few places where pandoc's escaping falls short are patched on the AST 
 all: they reach templates/pdf/article.typ as strings in `sys.inputs`. typst compiles with
 the template folder as its root, so a document cannot read any other file, and sees only
 the font folders `fonts.find_fonts` found, so a Chinese document without a CJK face is an
-error rather than a page of empty boxes.
+error rather than a page of empty boxes. A record whose PDF typst could not lay out under its
+memory cap is refused before pandoc runs (typst_budget.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from publisher.render.notes import Notes, clean_text, illegal_characters, runnin
 from publisher.render.pandoc_ast import to_pandoc
 from publisher.render.pandoc_run import run_pandoc
 from publisher.render.template_dir import template_path
+from publisher.render.typst_budget import check_layout_size
 from publisher.render.typst_escape import guard_typst_syntax
 from publisher.render.typst_run import compile_pdf
 from publisher.result import Result
@@ -51,6 +53,7 @@ def _render(doc: Document, options: RenderOptions, notes: Notes) -> bytes:
     if options.toc:
         insert_toc(ast)
     source = doc.metadata.source
+    check_layout_size(ast, source, notes)  # before a minute of pandoc and typst, not at the cap
     body = run_pandoc(ast, "typst", ["--wrap=none"], timeout=options.timeout, source=source).decode("utf-8")
     needs_cjk = doc.language == "zh" or bool(WIDE_RE.search(body + doc.title + "".join(doc.keywords)))
     if needs_cjk and not fonts.has_cjk:

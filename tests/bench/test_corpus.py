@@ -9,6 +9,7 @@ from collections import Counter
 
 from bench import corpus
 from publisher.api import publish
+from publisher.model import Paragraph, inline_text
 
 KB = 1024
 
@@ -47,3 +48,14 @@ def test_every_record_publishes_and_the_debris_is_reported() -> None:
         rules.update(m.rule for m in result.report)
     for rule in ("reasoning-tags", "prompt-leakage", "placeholder-table"):
         assert rules[rule], (rule, rules)
+
+
+def test_a_one_paragraph_record_publishes_one_long_paragraph() -> None:
+    text = corpus.one_paragraph_record(200 * KB, seed=2)
+    assert text == corpus.one_paragraph_record(200 * KB, seed=2) != corpus.one_paragraph_record(200 * KB, seed=3)
+    assert 200 * KB <= len(text.encode("utf-8")) <= 220 * KB
+    longest = max(text.splitlines(), key=len)
+    assert len(longest.encode("utf-8")) > 180 * KB and not any(char.isascii() for char in longest)
+    doc = publish(text.encode("utf-8"), "json", name="long.txt").document
+    paragraphs = [b for s in doc.sections for b in s.blocks if isinstance(b, Paragraph)]
+    assert max(len(inline_text(p.inlines)) for p in paragraphs) > 180 * KB // 3  # kept whole
