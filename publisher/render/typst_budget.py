@@ -28,6 +28,7 @@ costs pandoc ~2.5 s per million characters even in one paragraph.)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,46 +129,48 @@ def unlinked_citations(fmt: str) -> Message:
     )
 
 
-def _count(value: Any, size: LayoutSize) -> None:
-    """Walk the AST without recursion (a deep list nesting must not exhaust the stack)."""
+_LEAVES = frozenset({"Str", "Space", "SoftBreak", "LineBreak", "Code"})  # inline nodes whose content is text
+
+
+def _nodes(value: Any, inside: Callable[[dict[str, Any]], bool]) -> Iterator[dict[str, Any]]:
+    """Every AST node in `value` and, where `inside(node)`, in its content; without recursion
+    (a deep list nesting must not exhaust the stack)."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, dict):
-            kind = item.get("t")
-            if kind in _PARAGRAPHS:
-                chars, linked, longest = _paragraph(item)
-                size.chars += chars
-                size.linked_chars += chars if linked else 0
-                size.longest_run = max(size.longest_run, longest)
-            elif kind == "CodeBlock":
-                size.chars += len(item["c"][1])
-            elif "c" in item:
+            yield item
+            if "c" in item and inside(item):
                 stack.append(item["c"])
+
+
+def _count(value: Any, size: LayoutSize) -> None:
+    for node in _nodes(value, lambda n: n.get("t") not in _PARAGRAPHS and n.get("t") != "CodeBlock"):
+        kind = node.get("t")
+        if kind in _PARAGRAPHS:
+            chars, linked, longest = _paragraph(node)
+            size.chars += chars
+            size.linked_chars += chars if linked else 0
+            size.longest_run = max(size.longest_run, longest)
+        elif kind == "CodeBlock":
+            size.chars += len(node["c"][1])
 
 
 def _paragraph(block: dict[str, Any]) -> tuple[int, bool, int]:
     """Characters of text, whether a link is among them, the longest Str."""
     chars, linked, longest = 0, False, 0
-    stack: list[Any] = [block.get("c")]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            kind = item.get("t")
-            if kind == "Str":
-                chars += len(item["c"])
-                longest = max(longest, len(item["c"]))
-            elif kind in ("Space", "SoftBreak", "LineBreak"):
-                chars += 1
-            elif kind == "Code":
-                chars += len(item["c"][1])
-            else:
-                linked = linked or (kind == "Link" and item["c"][2][0].startswith("#"))
-                if "c" in item:
-                    stack.append(item["c"])
+    for node in _nodes(block.get("c"), lambda n: n.get("t") not in _LEAVES):
+        kind = node.get("t")
+        if kind == "Str":
+            chars += len(node["c"])
+            longest = max(longest, len(node["c"]))
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            chars += 1
+        elif kind == "Code":
+            chars += len(node["c"][1])
+        else:
+            linked = linked or (kind == "Link" and node["c"][2][0].startswith("#"))
     return chars, linked, longest
 
