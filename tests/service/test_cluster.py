@@ -252,7 +252,8 @@ def test_a_worker_job_past_its_timeout_is_stopped_and_the_worker_goes_on(
     nodes = [servers.web_node(port, env, tmp_path), servers.worker_node(1, env, tmp_path, "--timeout", "6")]
     base = f"http://127.0.0.1:{port}"
     try:
-        big = corpus.record_of_size(3000 * KB, seed=9).encode("utf-8")  # ~15 s to DOCX here, the sample ~1 s
+        # ~11 s of CPU to DOCX in 2026-12 (3 MB had become ~4 s, under the 6 s limit), the sample ~0.5 s
+        big = corpus.record_of_size(9000 * KB, seed=9).encode("utf-8")
         files = [("file", ("big.txt", big, "text/plain")), ("file", (SAMPLE.name, SAMPLE.read_bytes(), "text/plain"))]
         r = httpx.post(f"{base}/api/v1/batches", files=files, data={"formats": "docx"}, timeout=120)
         assert r.status_code == 202, r.text
