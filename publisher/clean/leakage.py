@@ -90,14 +90,13 @@ DATA_RE = re.compile(
     r'^\s*[{}\[\]]|^\s*"[^"]{1,40}"\s*:|^\s*[\w' + IDEOGRAPHS + r' ]{1,16}[:：]\s*\S|https?://|^\s*\[\d{1,3}\]\s*\S'
 )
 # a word every marker (BRACKET_RE, IMPERATIVE_RE) holds: lines without one are not split at all
-_MARKER_WORD_RE = re.compile(
-    r"【|请|你是|您是|以下为|要求|注意|撰写|续写|编写|you are|please|write|draft|compose|continue|requirements|"
-    r"instructions|output format|constraints", re.I)
-# the same words, for a cheaper test: the Chinese ones by a search, the English ones in the line
-# lower-cased (what re.I matches, but for three letters that lower() does not fold: ſ, İ, ı)
-_MARKER_ZH_RE = re.compile("【|请|你是|您是|以下为|要求|注意|撰写|续写|编写")
+_MARKER_ZH = ("【", "请", "你是", "您是", "以下为", "要求", "注意", "撰写", "续写", "编写")
 _MARKER_EN = ("you are", "please", "write", "draft", "compose", "continue", "requirements", "instructions",
               "output format", "constraints")
+_MARKER_WORD_RE = re.compile("|".join(_MARKER_ZH + _MARKER_EN), re.I)
+# the same words, for a cheaper test: the Chinese ones by a search, the English ones in the line
+# lower-cased (what re.I matches, but for three letters that lower() does not fold: ſ, İ, ı)
+_MARKER_ZH_RE = re.compile("|".join(_MARKER_ZH))
 _HIT_NUMBER_RE = re.compile(r"^\s*[\[［【]\d{1,3}[\]］】]")  # "[1] 标题：…" numbers a search hit, cites nothing
 # a numbered heading ("3 Methods", "2.1 背景") is article structure, never part of a prompt
 SECTION_NUMBER_RE = re.compile(r"^\d+(\.\d+)*\.?\s+\S")

@@ -97,7 +97,7 @@ def scan_fence(
 def fenced(lines: Lines) -> list[bool]:
     """For each line, whether it is inside (or is a delimiter of) a closed code fence."""
     mask = [False] * len(lines)
-    fence_lines = [k for k, ln in enumerate(lines) if ("```" in ln.text or "~~~" in ln.text) and is_fence_line(ln)]
+    fence_lines = [k for k, ln in enumerate(lines) if is_fence_line(ln)]
     never_closed: dict[str, tuple[int, int]] = {}
     done = -1  # the last line of the last closed fence: openers before it are inside it
     for i in fence_lines:  # a line FENCE_RE matches is a fence line: only those can open one
